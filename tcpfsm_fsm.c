@@ -1,0 +1,648 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The TCP state machine of both endpoints of one connection.
+ *
+ * Pure logic: no skb, no locks, no allocation, no clock.  The caller hands us
+ * one parsed segment at a time, in the order it was observed, and we move the
+ * sender's and the receiver's RFC 9293 states.  The model:
+ *
+ *  - A segment observed from A to B is sent by A and received by B.
+ *  - What B has really received is confirmed by B's own ACK numbers: a SYN or
+ *    FIN from B that does not acknowledge A's last SYN or FIN was sent before
+ *    A's segment reached B.  That is how crossing SYNs become a simultaneous
+ *    open and crossing FINs a simultaneous close.
+ *  - Whether a FIN was acknowledged is decided by sequence numbers, so a data
+ *    ACK in FIN-WAIT-1 that does not cover the FIN leaves it in FIN-WAIT-1.
+ *
+ * Window tracking follows Guido van Rooij's "Real Stateful TCP Packet
+ * Filtering in IP Filter", as nf_conntrack_proto_tcp.c and pf do.
+ */
+
+#include <linux/kernel.h>
+#include <linux/export.h>
+#include <linux/string.h>
+#include <kunit/visibility.h>
+
+#include "tcpfsm_fsm.h"
+
+/* Short names for the table below; values are enum tcpfsm_state. */
+#define sES TCPFSM_STATE_ESTABLISHED
+#define sSS TCPFSM_STATE_SYN_SENT
+#define sSR TCPFSM_STATE_SYN_RECEIVED
+#define sF1 TCPFSM_STATE_FIN_WAIT_1
+#define sF2 TCPFSM_STATE_FIN_WAIT_2
+#define sTW TCPFSM_STATE_TIME_WAIT
+#define sCL TCPFSM_STATE_CLOSED
+#define sCW TCPFSM_STATE_CLOSE_WAIT
+#define sLA TCPFSM_STATE_LAST_ACK
+#define sLI TCPFSM_STATE_LISTEN
+#define sCG TCPFSM_STATE_CLOSING
+#define sIV __TCPFSM_STATE_MAX		/* not valid here: the segment is invalid */
+#define sNW (__TCPFSM_STATE_MAX + 1)	/* a new connection on this tuple */
+
+/*
+ * What the state machine reacts to: the segment kind, and for kinds that
+ * carry an ACK whether that ACK covers the receiver's last SYN or FIN.  "_NA"
+ * (not acknowledging) inputs show the sender had not yet received it.
+ */
+enum {
+	IN_SYN,		/* SYN: never carries an ACK */
+	IN_SYNACK,	/* SYN/ACK acknowledging the receiver's SYN */
+	IN_SYNACK_NA,	/* SYN/ACK that does not */
+	IN_FIN,		/* FIN acknowledging the receiver's last SYN or FIN */
+	IN_FIN_NA,	/* FIN that does not: sent before the receiver's FIN arrived */
+	IN_ACK,		/* ACK covering the receiver's last SYN or FIN */
+	IN_ACK_NA,	/* ACK that does not (data, or an ACK still in flight) */
+	IN_RST,		/* an acceptable RST (see tcpfsm_rst_check()) */
+	IN_NR,
+};
+
+/*
+ * The sender's new state: tcpfsm_snd[input][sender's state].
+ * Column 0 is TCPFSM_STATE_NONE, which no endpoint is ever in.
+ */
+static const u8 tcpfsm_snd[IN_NR][__TCPFSM_STATE_MAX] = {
+/*		     sNO  sES  sSS  sSR  sF1  sF2  sTW  sCL  sCW  sLA  sLI  sCG */
+/*
+ * IN_SYN:
+ *	sES -> sIV	a SYN on a synchronised connection is never valid (the
+ *			retransmission of the opening SYN is caught before the
+ *			table, see tcpfsm_syn_retransmit())
+ *	sSS -> sSS	retransmitted SYN
+ *	sSR -> sSR	simultaneous open: retransmission of our own SYN
+ *	sF1..sLA, sCG	sIV: a SYN while closing
+ *	sTW -> sNW	a new connection reusing the tuple (RFC 9293 3.10.7.4,
+ *			RFC 6191), as the kernel accepts on a TIME-WAIT socket
+ *	sCL -> sNW	a new connection on a closed tuple
+ *	sLI -> sSR	crossing SYNs: the server sent a SYN of its own before the
+ *			client's reached it, so it opened actively (SYN-SENT) and
+ *			the client's SYN, still in flight, takes it to SYN-RECEIVED
+ */
+[IN_SYN]	= { sIV, sIV, sSS, sSR, sIV, sIV, sNW, sNW, sIV, sIV, sSR, sIV },
+/*
+ * IN_SYNACK:
+ *	sES -> sES	retransmitted SYN/ACK after the handshake completed
+ *	sSS -> sIV	a SYN/ACK from an endpoint that has not received a SYN
+ *	sSR -> sSR	retransmitted SYN/ACK; the SYN/ACK of a simultaneous open
+ *	sLI -> sSR	the server answers the SYN: the normal passive open
+ *	others -> sIV	no SYN/ACK once a FIN was sent or the connection closed
+ */
+[IN_SYNACK]	= { sIV, sES, sIV, sSR, sIV, sIV, sIV, sIV, sIV, sIV, sSR, sIV },
+/*
+ * IN_SYNACK_NA: a SYN/ACK must acknowledge the SYN it answers (RFC 9293
+ * 3.10.7.3); one that does not is invalid everywhere.
+ */
+[IN_SYNACK_NA]	= { sIV, sIV, sIV, sIV, sIV, sIV, sIV, sIV, sIV, sIV, sIV, sIV },
+/*
+ * IN_FIN:
+ *	sES -> sF1	active close
+ *	sSS -> sIV	a FIN before the handshake
+ *	sSR -> sF1	close before the handshake completed (RFC 9293 figure 5)
+ *	sF1 -> sF1	retransmitted FIN
+ *	sF2 -> sF2	a retransmitted FIN that crossed the ACK of the first
+ *	sTW -> sTW	likewise, crossing the final exchange
+ *	sCL -> sIV	a closed endpoint sends nothing but SYN and RST
+ *	sCW -> sLA	passive close: the FIN answers the peer's FIN
+ *	sLA -> sLA	retransmitted FIN
+ *	sLI -> sIV	a server that has not answered the SYN cannot close
+ *	sCG -> sCG	retransmitted FIN
+ */
+[IN_FIN]	= { sIV, sF1, sIV, sF1, sF1, sF2, sTW, sIV, sLA, sLA, sIV, sCG },
+/*
+ * IN_FIN_NA: as IN_FIN, except
+ *	sCW -> sCG	crossing FINs: this FIN does not acknowledge the peer's,
+ *			so it was sent from ESTABLISHED (FIN-WAIT-1) and the
+ *			peer's FIN, still in flight, takes it to CLOSING
+ */
+[IN_FIN_NA]	= { sIV, sF1, sIV, sF1, sF1, sF2, sTW, sIV, sCG, sLA, sIV, sCG },
+/*
+ * IN_ACK and IN_ACK_NA: sending an ACK or data never moves the sender.
+ *	sSS, sLI -> sIV	no ACK before the endpoint has received a SYN
+ *	sCL -> sIV	a closed endpoint sends nothing but SYN and RST
+ *	others		unchanged
+ */
+[IN_ACK]	= { sIV, sES, sIV, sSR, sF1, sF2, sTW, sIV, sCW, sLA, sIV, sCG },
+[IN_ACK_NA]	= { sIV, sES, sIV, sSR, sF1, sF2, sTW, sIV, sCW, sLA, sIV, sCG },
+/*
+ * IN_RST: the endpoint that sends an acceptable RST is done, in every state.
+ */
+[IN_RST]	= { sIV, sCL, sCL, sCL, sCL, sCL, sCL, sCL, sCL, sCL, sCL, sCL },
+};
+
+/*
+ * The receiver's new state: tcpfsm_rcv[input][receiver's state].
+ */
+static const u8 tcpfsm_rcv[IN_NR][__TCPFSM_STATE_MAX] = {
+/*		     sNO  sES  sSS  sSR  sF1  sF2  sTW  sCL  sCW  sLA  sLI  sCG */
+/*
+ * IN_SYN:
+ *	sSS -> sSR	crossing SYNs: simultaneous open (RFC 9293 figure 7)
+ *	sSR -> sSR	retransmitted SYN
+ *	sCL -> sLI	a SYN sent to a fresh tuple: shown in LISTEN until it
+ *			answers (only reached when a new connection starts)
+ *	sLI -> sLI	retransmitted SYN to a server that has not answered
+ *	others		unchanged: the sender's cell decides the verdict
+ */
+[IN_SYN]	= { sIV, sES, sSR, sSR, sF1, sF2, sTW, sLI, sCW, sLA, sLI, sCG },
+/*
+ * IN_SYNACK: the SYN/ACK acknowledges the receiver's SYN.
+ *	sES -> sES	retransmitted SYN/ACK
+ *	sSS -> sES	the normal active open completes
+ *	sSR -> sES	simultaneous open: our SYN is acknowledged
+ *	sLI -> sIV	a server that sent nothing cannot be acknowledged
+ *	others		unchanged: a late duplicate
+ */
+[IN_SYNACK]	= { sIV, sES, sES, sES, sF1, sF2, sTW, sCL, sCW, sLA, sIV, sCG },
+/*
+ * IN_SYNACK_NA: invalid for the sender in every state; cells unchanged.
+ *	sSS -> sIV	does not acknowledge our SYN (RFC 9293 3.10.7.3)
+ */
+[IN_SYNACK_NA]	= { sIV, sES, sIV, sSR, sF1, sF2, sTW, sCL, sCW, sLA, sIV, sCG },
+/*
+ * IN_FIN: the FIN acknowledges the receiver's last SYN or FIN.
+ *	sES -> sCW	passive close
+ *	sSS -> sIV	a FIN to an endpoint that has not been answered
+ *	sSR -> sCW	the FIN completes the handshake and closes at once
+ *	sF1 -> sTW	the FIN acknowledges our FIN too (RFC 9293 3.10.7.4)
+ *	sF2 -> sTW	the normal active close
+ *	sTW -> sTW	retransmitted FIN (our final ACK was lost)
+ *	sCL -> sCL	closed is closed
+ *	sCW -> sCW	retransmitted FIN
+ *	sLA -> sLA	retransmitted FIN
+ *	sLI -> sIV	nothing to close yet
+ *	sCG -> sTW	a retransmitted FIN that now acknowledges our FIN
+ */
+[IN_FIN]	= { sIV, sCW, sIV, sCW, sTW, sTW, sTW, sCL, sCW, sLA, sIV, sTW },
+/*
+ * IN_FIN_NA: the FIN does not acknowledge the receiver's last SYN or FIN.
+ *	sSR -> sIV	a FIN that does not acknowledge our SYN
+ *	sF1 -> sCG	crossing FINs: simultaneous close
+ *	sF2 -> sTW	the peer's FIN, whatever it acknowledges
+ *	sCG -> sCG	retransmission of the crossing FIN
+ *	others		as IN_FIN
+ */
+[IN_FIN_NA]	= { sIV, sCW, sIV, sIV, sCG, sTW, sTW, sCL, sCW, sLA, sIV, sCG },
+/*
+ * IN_ACK: the ACK covers the receiver's last SYN or FIN.
+ *	sSS -> sIV	an ACK to an endpoint waiting for a SYN/ACK
+ *	sSR -> sES	the passive open completes
+ *	sF1 -> sF2	our FIN is acknowledged
+ *	sCG -> sTW	our FIN is acknowledged
+ *	sLA -> sCL	our FIN is acknowledged: the final ACK
+ *	sLI -> sIV	an ACK to a server that has not answered
+ *	others		unchanged
+ */
+[IN_ACK]	= { sIV, sES, sIV, sES, sF2, sF2, sTW, sCL, sCW, sCL, sIV, sTW },
+/*
+ * IN_ACK_NA: the ACK does not cover the receiver's last SYN or FIN.
+ *	sSR -> sIV	an ACK that does not acknowledge our SYN
+ *	sF1, sCG, sLA	unchanged: data or an old ACK, not the ACK of our FIN
+ *	others		as IN_ACK
+ */
+[IN_ACK_NA]	= { sIV, sES, sIV, sIV, sF1, sF2, sTW, sCL, sCW, sLA, sIV, sCG },
+/*
+ * IN_RST: an acceptable RST ends the connection for the receiver
+ * (RFC 9293 3.10.7.4), except:
+ *	sSR -> sLI	a passive open returns to LISTEN (figure 5); one that
+ *			opened actively goes to CLOSED (tcpfsm_rcv_state())
+ *	sLI -> sLI	a server that never answered keeps listening
+ */
+[IN_RST]	= { sIV, sCL, sCL, sLI, sCL, sCL, sCL, sCL, sCL, sCL, sLI, sCL },
+};
+
+static const char *const tcpfsm_state_names[__TCPFSM_STATE_MAX] = {
+	[TCPFSM_STATE_NONE]		= "NONE",
+	[TCPFSM_STATE_ESTABLISHED]	= "ESTABLISHED",
+	[TCPFSM_STATE_SYN_SENT]		= "SYN-SENT",
+	[TCPFSM_STATE_SYN_RECEIVED]	= "SYN-RECEIVED",
+	[TCPFSM_STATE_FIN_WAIT_1]	= "FIN-WAIT-1",
+	[TCPFSM_STATE_FIN_WAIT_2]	= "FIN-WAIT-2",
+	[TCPFSM_STATE_TIME_WAIT]	= "TIME-WAIT",
+	[TCPFSM_STATE_CLOSED]		= "CLOSED",
+	[TCPFSM_STATE_CLOSE_WAIT]	= "CLOSE-WAIT",
+	[TCPFSM_STATE_LAST_ACK]		= "LAST-ACK",
+	[TCPFSM_STATE_LISTEN]		= "LISTEN",
+	[TCPFSM_STATE_CLOSING]		= "CLOSING",
+};
+
+static const char *const tcpfsm_kind_names[__TCPFSM_SEG_MAX] = {
+	[TCPFSM_SEG_SYN]	= "SYN",
+	[TCPFSM_SEG_SYNACK]	= "SYN/ACK",
+	[TCPFSM_SEG_FIN]	= "FIN",
+	[TCPFSM_SEG_ACK]	= "ACK",
+	[TCPFSM_SEG_RST]	= "RST",
+	[TCPFSM_SEG_INVALID]	= "INVALID",
+};
+
+static const char *const tcpfsm_reason_names[__TCPFSM_REASON_MAX] = {
+	[TCPFSM_REASON_NONE]		= "none",
+	[TCPFSM_REASON_BAD_FLAGS]	= "bad_flags",
+	[TCPFSM_REASON_SEQ_WINDOW]	= "seq_window",
+	[TCPFSM_REASON_ACK_WINDOW]	= "ack_window",
+	[TCPFSM_REASON_RST_WINDOW]	= "rst_window",
+	[TCPFSM_REASON_RST_CHALLENGE]	= "rst_challenge",
+	[TCPFSM_REASON_BAD_ACK]		= "bad_ack",
+	[TCPFSM_REASON_UNEXPECTED]	= "unexpected",
+	[TCPFSM_REASON_NO_PICKUP]	= "no_pickup",
+};
+
+const char *tcpfsm_state_name(u8 state)
+{
+	return state < __TCPFSM_STATE_MAX ? tcpfsm_state_names[state] : "?";
+}
+EXPORT_SYMBOL_IF_KUNIT(tcpfsm_state_name);
+
+const char *tcpfsm_kind_name(u8 kind)
+{
+	return kind < __TCPFSM_SEG_MAX ? tcpfsm_kind_names[kind] : "?";
+}
+EXPORT_SYMBOL_IF_KUNIT(tcpfsm_kind_name);
+
+const char *tcpfsm_reason_name(u8 reason)
+{
+	return reason < __TCPFSM_REASON_MAX ? tcpfsm_reason_names[reason] : "?";
+}
+EXPORT_SYMBOL_IF_KUNIT(tcpfsm_reason_name);
+
+/*
+ * The flag combinations TCP sends, as nf_conntrack's tcp_valid_flags[]:
+ * PSH, ECE and CWR change nothing here and are masked off first.
+ */
+u8 tcpfsm_seg_kind(u8 flags)
+{
+	switch (flags & ~(TCPFSM_TH_PSH | TCPFSM_TH_ECE | TCPFSM_TH_CWR)) {
+	case TCPFSM_TH_SYN:
+	case TCPFSM_TH_SYN | TCPFSM_TH_URG:
+		return TCPFSM_SEG_SYN;
+	case TCPFSM_TH_SYN | TCPFSM_TH_ACK:
+		return TCPFSM_SEG_SYNACK;
+	case TCPFSM_TH_FIN | TCPFSM_TH_ACK:
+	case TCPFSM_TH_FIN | TCPFSM_TH_ACK | TCPFSM_TH_URG:
+		return TCPFSM_SEG_FIN;
+	case TCPFSM_TH_ACK:
+	case TCPFSM_TH_ACK | TCPFSM_TH_URG:
+		return TCPFSM_SEG_ACK;
+	case TCPFSM_TH_RST:
+	case TCPFSM_TH_RST | TCPFSM_TH_ACK:
+		return TCPFSM_SEG_RST;
+	default:
+		return TCPFSM_SEG_INVALID;
+	}
+}
+EXPORT_SYMBOL_IF_KUNIT(tcpfsm_seg_kind);
+
+/* Sequence space a segment occupies: payload, plus one each for SYN and FIN. */
+static u32 tcpfsm_seg_end(const struct tcpfsm_seg *seg)
+{
+	return seg->seq + seg->len + !!(seg->flags & TCPFSM_TH_SYN) +
+	       !!(seg->flags & TCPFSM_TH_FIN);
+}
+
+/*
+ * Has the receiver's last SYN or FIN reached the sender?  An endpoint we have
+ * never seen send has nothing to acknowledge.
+ */
+static bool tcpfsm_acks_ctl(const struct tcpfsm_peer *rcv,
+			    const struct tcpfsm_seg *seg)
+{
+	if (!(seg->flags & TCPFSM_TH_ACK))
+		return false;
+	if (!(rcv->flags & TCPFSM_PEER_SEEN))
+		return true;
+	return !tcpfsm_seq_before(seg->ack, rcv->ctl_end);
+}
+
+static u8 tcpfsm_input(u8 kind, bool acks)
+{
+	switch (kind) {
+	case TCPFSM_SEG_SYN:
+		return IN_SYN;
+	case TCPFSM_SEG_SYNACK:
+		return acks ? IN_SYNACK : IN_SYNACK_NA;
+	case TCPFSM_SEG_FIN:
+		return acks ? IN_FIN : IN_FIN_NA;
+	case TCPFSM_SEG_ACK:
+		return acks ? IN_ACK : IN_ACK_NA;
+	default:
+		return IN_RST;
+	}
+}
+
+/*
+ * RST acceptance (RFC 5961 3.2, RFC 9293 3.10.7): in SYN-SENT a reset counts
+ * only if it acknowledges the SYN.  Elsewhere it must sit exactly at the
+ * receiver's next expected sequence number; one that is merely in the window
+ * makes the receiver send a challenge ACK and keep its state, and one outside
+ * the window is a blind reset.  rcv_nxt is not on the wire: it is the
+ * sender's end of data, or what the receiver last acknowledged.  After the
+ * sender's FIN the kernel also accepts rcv_nxt - 1 (tcp_reset_check()).
+ */
+static u8 tcpfsm_rst_check(const struct tcpfsm_peer *snd,
+			   const struct tcpfsm_peer *rcv,
+			   const struct tcpfsm_seg *seg)
+{
+	u32 seq = seg->seq;
+
+	if (rcv->state == TCPFSM_STATE_SYN_SENT)
+		return (seg->flags & TCPFSM_TH_ACK) && seg->ack == rcv->end ?
+		       TCPFSM_REASON_NONE : TCPFSM_REASON_BAD_ACK;
+	if (!(snd->flags & TCPFSM_PEER_SEEN) || !(rcv->flags & TCPFSM_PEER_SEEN))
+		return TCPFSM_REASON_NONE;
+	if (seq == snd->end ||
+	    ((rcv->flags & TCPFSM_PEER_ACKED) && seq == rcv->maxack))
+		return TCPFSM_REASON_NONE;
+	if ((snd->flags & TCPFSM_PEER_FIN) && seq == snd->end - 1 &&
+	    (rcv->state == TCPFSM_STATE_CLOSE_WAIT ||
+	     rcv->state == TCPFSM_STATE_LAST_ACK ||
+	     rcv->state == TCPFSM_STATE_CLOSING))
+		return TCPFSM_REASON_NONE;
+	if (!tcpfsm_seq_after(seq, snd->maxend) &&
+	    tcpfsm_seq_after(seq, snd->end - rcv->maxwin - 1))
+		return TCPFSM_REASON_RST_CHALLENGE;
+	return TCPFSM_REASON_RST_WINDOW;
+}
+
+/* The window a segment advertises, scaled except on SYNs (RFC 7323 2.2). */
+static u32 tcpfsm_seg_win(const struct tcpfsm_peer *snd,
+			  const struct tcpfsm_seg *seg)
+{
+	if (seg->flags & TCPFSM_TH_SYN)
+		return seg->win;
+	return (u32)seg->win << snd->wscale;
+}
+
+/*
+ * Is the segment inside the window?  The four checks of van Rooij, as in
+ * nf_conntrack's tcp_in_window():
+ *   I.   seq <= sender.maxend			(data the receiver allowed)
+ *   II.  end >= sender.end - receiver.maxwin	(not older than a window)
+ *   III. ack <= receiver.end			(acknowledges only data sent)
+ *   IV.  ack >= receiver.end - max ack window	(not far too old)
+ * Segments without payload are checked on their ACK alone.  A side we have
+ * not seen yet has nothing to check against; a flow picked up mid-stream is
+ * not checked until both sides have been seen, since its history is lost.
+ */
+static u8 tcpfsm_window_check(const struct tcpfsm_peer *snd,
+			      const struct tcpfsm_peer *rcv,
+			      const struct tcpfsm_seg *seg)
+{
+	u32 seq = seg->seq, end = tcpfsm_seg_end(seg), maxackwin;
+
+	if (!(snd->flags & TCPFSM_PEER_SEEN) || !(rcv->flags & TCPFSM_PEER_SEEN))
+		return TCPFSM_REASON_NONE;
+	if (seq == end)
+		seq = end = snd->end;
+	if (tcpfsm_seq_after(seq, snd->maxend) ||
+	    !tcpfsm_seq_after(end, snd->end - rcv->maxwin - 1))
+		return TCPFSM_REASON_SEQ_WINDOW;
+	if (!(seg->flags & TCPFSM_TH_ACK))
+		return TCPFSM_REASON_NONE;
+	maxackwin = snd->maxwin ? snd->maxwin : 66000;
+	if (tcpfsm_seq_after(seg->ack, rcv->end) ||
+	    !tcpfsm_seq_after(seg->ack, rcv->end - maxackwin - 1))
+		return TCPFSM_REASON_ACK_WINDOW;
+	return TCPFSM_REASON_NONE;
+}
+
+/* Record what the segment tells about both endpoints' sequence spaces. */
+static void tcpfsm_track(struct tcpfsm_peer *snd, struct tcpfsm_peer *rcv,
+			 const struct tcpfsm_seg *seg)
+{
+	u32 end = tcpfsm_seg_end(seg), win, ack;
+
+	if (seg->flags & TCPFSM_TH_SYN) {
+		snd->ctl_end = end;
+		if (!(seg->flags & TCPFSM_TH_ACK))
+			snd->flags |= TCPFSM_PEER_ACTIVE;
+		if (seg->wscale != TCPFSM_WSCALE_NONE) {
+			snd->flags |= TCPFSM_PEER_WSCALE;
+			snd->wscale = min_t(u8, seg->wscale, TCPFSM_WSCALE_MAX);
+		}
+		/* RFC 7323 1.3: scaling only when both SYNs offer it. */
+		if ((seg->flags & TCPFSM_TH_ACK) &&
+		    !(snd->flags & rcv->flags & TCPFSM_PEER_WSCALE))
+			snd->wscale = rcv->wscale = 0;
+	}
+	if (seg->flags & TCPFSM_TH_FIN) {
+		snd->ctl_end = end;
+		snd->flags |= TCPFSM_PEER_FIN;
+	}
+	win = tcpfsm_seg_win(snd, seg);
+
+	if (!(snd->flags & TCPFSM_PEER_SEEN)) {
+		snd->flags |= TCPFSM_PEER_SEEN;
+		snd->end = end;
+		snd->maxwin = max_t(u32, win, 1);
+		/* Until the peer advertises a window: the SYN itself, or a
+		 * window's worth past the first segment seen mid-stream.
+		 */
+		snd->maxend = end;
+		if (!(seg->flags & TCPFSM_TH_SYN)) {
+			snd->maxend += snd->maxwin;
+			snd->ctl_end = seg->seq;
+		}
+		/* Mid-stream: make III and IV pass until the peer shows up. */
+		if (!(rcv->flags & TCPFSM_PEER_SEEN) && (seg->flags & TCPFSM_TH_ACK))
+			rcv->end = rcv->maxend = seg->ack;
+	} else {
+		if (snd->maxwin < win)
+			snd->maxwin = win;
+		if (tcpfsm_seq_after(end, snd->end))
+			snd->end = end;
+	}
+
+	if (!(seg->flags & TCPFSM_TH_ACK))
+		return;
+	ack = seg->ack;
+	if (!(snd->flags & TCPFSM_PEER_ACKED) ||
+	    tcpfsm_seq_after(ack, snd->maxack)) {
+		snd->maxack = ack;
+		snd->flags |= TCPFSM_PEER_ACKED;
+	}
+	/* The receiver may now send up to ack + window. */
+	if (rcv->maxwin && tcpfsm_seq_after(end, snd->maxend))
+		rcv->maxwin += end - snd->maxend;
+	if (!(rcv->flags & TCPFSM_PEER_SEEN) ||
+	    tcpfsm_seq_after(ack + win, rcv->maxend - 1))
+		rcv->maxend = ack + win + !win;
+}
+
+/*
+ * The opening SYN sent again after we saw the SYN/ACK: the SYN/ACK never
+ * reached the client, which is still in SYN-SENT.  A duplicate of the opening
+ * SYN once the handshake completed changes nothing.
+ */
+static bool tcpfsm_syn_retransmit(struct tcpfsm_peer *snd,
+				  const struct tcpfsm_peer *rcv,
+				  const struct tcpfsm_seg *seg)
+{
+	if (!(snd->flags & TCPFSM_PEER_ACTIVE) || seg->seq + 1 != snd->ctl_end ||
+	    (snd->flags & TCPFSM_PEER_FIN))
+		return false;
+	if (snd->state == TCPFSM_STATE_ESTABLISHED &&
+	    rcv->state == TCPFSM_STATE_SYN_RECEIVED)
+		snd->state = TCPFSM_STATE_SYN_SENT;
+	return true;
+}
+
+/* The receiver's cell, with the one case the table cannot tell apart. */
+static u8 tcpfsm_rcv_state(const struct tcpfsm_peer *rcv, u8 in)
+{
+	u8 next = tcpfsm_rcv[in][rcv->state];
+
+	/* RFC 9293 3.10.7.4: only a passive open returns to LISTEN. */
+	if (in == IN_RST && rcv->state == TCPFSM_STATE_SYN_RECEIVED &&
+	    (rcv->flags & TCPFSM_PEER_ACTIVE))
+		next = TCPFSM_STATE_CLOSED;
+	return next;
+}
+
+/*
+ * Apply one segment to an existing connection.  Returns the verdict and sets
+ * *reason when the segment is not accepted; nothing changes unless accepted.
+ */
+static u8 tcpfsm_step(struct tcpfsm_conn *c, const struct tcpfsm_seg *seg,
+		      u8 kind, u8 *reason)
+{
+	struct tcpfsm_peer *snd = &c->peer[seg->dir & 1];
+	struct tcpfsm_peer *rcv = &c->peer[!(seg->dir & 1)];
+	u8 in, next_snd, next_rcv;
+
+	*reason = TCPFSM_REASON_NONE;
+	if (kind == TCPFSM_SEG_INVALID) {
+		*reason = TCPFSM_REASON_BAD_FLAGS;
+		return TCPFSM_INVALID;
+	}
+	if (kind == TCPFSM_SEG_SYN && tcpfsm_syn_retransmit(snd, rcv, seg))
+		return TCPFSM_ACCEPT;
+
+	in = tcpfsm_input(kind, tcpfsm_acks_ctl(rcv, seg));
+	next_snd = tcpfsm_snd[in][snd->state];
+	if (next_snd == sNW)
+		return TCPFSM_NEW;
+	next_rcv = tcpfsm_rcv_state(rcv, in);
+	if (next_snd == sIV || next_rcv == sIV) {
+		/* Tell a missing acknowledgement from a segment out of place. */
+		*reason = TCPFSM_REASON_UNEXPECTED;
+		if ((in == IN_SYNACK_NA || in == IN_FIN_NA || in == IN_ACK_NA) &&
+		    tcpfsm_snd[in - 1][snd->state] != sIV &&
+		    tcpfsm_rcv[in - 1][rcv->state] != sIV)
+			*reason = TCPFSM_REASON_BAD_ACK;
+		return TCPFSM_INVALID;
+	}
+
+	if (in == IN_RST) {
+		*reason = tcpfsm_rst_check(snd, rcv, seg);
+		if (*reason == TCPFSM_REASON_RST_CHALLENGE)
+			return TCPFSM_IGNORE;
+		if (*reason)
+			return TCPFSM_INVALID;
+	} else {
+		*reason = tcpfsm_window_check(snd, rcv, seg);
+		if (*reason)
+			return TCPFSM_INVALID;
+		tcpfsm_track(snd, rcv, seg);
+	}
+
+	if (in == IN_SYN && next_rcv == TCPFSM_STATE_SYN_RECEIVED)
+		c->flags |= TCPFSM_CONN_SIMOPEN;
+	if (in == IN_FIN_NA && next_rcv == TCPFSM_STATE_CLOSING)
+		c->flags |= TCPFSM_CONN_SIMCLOSE;
+	snd->state = next_snd;
+	rcv->state = next_rcv;
+	return TCPFSM_ACCEPT;
+}
+
+void tcpfsm_fsm_update(struct tcpfsm_conn *c, const struct tcpfsm_seg *seg,
+		       struct tcpfsm_result *res)
+{
+	res->kind = tcpfsm_seg_kind(seg->flags);
+	res->old_state[0] = c->peer[0].state;
+	res->old_state[1] = c->peer[1].state;
+	res->reversed = false;
+	res->verdict = tcpfsm_step(c, seg, res->kind, &res->reason);
+}
+EXPORT_SYMBOL_IF_KUNIT(tcpfsm_fsm_update);
+
+/*
+ * The first segment of a flow.  A SYN opens it: the sender is the client in
+ * SYN-SENT and the receiver a server in LISTEN.  With pickup on, anything
+ * else but a RST starts a flow mid-stream: both endpoints ESTABLISHED, then
+ * the segment is applied as usual (a FIN takes its sender to FIN-WAIT-1).  A
+ * SYN/ACK shows who opened: its receiver is the client, already ESTABLISHED,
+ * and its sender in SYN-RECEIVED.  Window scaling was negotiated out of our
+ * sight, so a picked-up flow assumes the largest scale.
+ *
+ * Returns whether a flow should be created; res->old_state is CLOSED for both.
+ */
+bool tcpfsm_fsm_start(struct tcpfsm_conn *c, const struct tcpfsm_seg *seg,
+		      bool pickup, struct tcpfsm_result *res)
+{
+	struct tcpfsm_seg s = *seg;
+	u8 kind = tcpfsm_seg_kind(seg->flags);
+
+	memset(c, 0, sizeof(*c));
+	c->peer[0].state = TCPFSM_STATE_CLOSED;
+	c->peer[1].state = TCPFSM_STATE_CLOSED;
+	res->kind = kind;
+	res->old_state[0] = TCPFSM_STATE_CLOSED;
+	res->old_state[1] = TCPFSM_STATE_CLOSED;
+	res->reversed = false;
+	res->verdict = TCPFSM_ACCEPT;
+	res->reason = TCPFSM_REASON_NONE;
+
+	switch (kind) {
+	case TCPFSM_SEG_INVALID:
+		res->verdict = TCPFSM_INVALID;
+		res->reason = TCPFSM_REASON_BAD_FLAGS;
+		return false;
+	case TCPFSM_SEG_RST:
+		/* A reset for a connection we never saw: nothing to track. */
+		res->verdict = TCPFSM_IGNORE;
+		res->reason = TCPFSM_REASON_UNEXPECTED;
+		return false;
+	case TCPFSM_SEG_SYN:
+		s.dir = TCPFSM_DIR_ORIG;
+		c->peer[TCPFSM_CLIENT].state = TCPFSM_STATE_SYN_SENT;
+		c->peer[TCPFSM_SERVER].state = TCPFSM_STATE_LISTEN;
+		tcpfsm_track(&c->peer[TCPFSM_CLIENT], &c->peer[TCPFSM_SERVER], &s);
+		return true;
+	default:
+		break;
+	}
+	if (!pickup) {
+		res->verdict = TCPFSM_IGNORE;
+		res->reason = TCPFSM_REASON_NO_PICKUP;
+		return false;
+	}
+	c->flags = TCPFSM_CONN_PICKUP;
+	c->peer[0].wscale = TCPFSM_WSCALE_MAX;
+	c->peer[1].wscale = TCPFSM_WSCALE_MAX;
+	if (kind == TCPFSM_SEG_SYNACK) {
+		res->reversed = true;
+		s.dir = TCPFSM_DIR_REPLY;
+		c->peer[TCPFSM_CLIENT].state = TCPFSM_STATE_ESTABLISHED;
+		c->peer[TCPFSM_SERVER].state = TCPFSM_STATE_SYN_RECEIVED;
+		tcpfsm_track(&c->peer[TCPFSM_SERVER], &c->peer[TCPFSM_CLIENT], &s);
+		return true;
+	}
+	s.dir = TCPFSM_DIR_ORIG;
+	c->peer[0].state = TCPFSM_STATE_ESTABLISHED;
+	c->peer[1].state = TCPFSM_STATE_ESTABLISHED;
+	tcpfsm_fsm_update(c, &s, res);
+	res->old_state[0] = TCPFSM_STATE_CLOSED;
+	res->old_state[1] = TCPFSM_STATE_CLOSED;
+	return true;
+}
+EXPORT_SYMBOL_IF_KUNIT(tcpfsm_fsm_start);
+
+/* TIME-WAIT ends after its timeout (RFC 9293 3.10.8: 2 MSL). */
+void tcpfsm_fsm_time_wait_done(struct tcpfsm_conn *c)
+{
+	int i;
+
+	for (i = 0; i < 2; i++)
+		if (c->peer[i].state == TCPFSM_STATE_TIME_WAIT)
+			c->peer[i].state = TCPFSM_STATE_CLOSED;
+}
+EXPORT_SYMBOL_IF_KUNIT(tcpfsm_fsm_time_wait_done);
