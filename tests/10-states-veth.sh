@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Real IPv4 and IPv6 connections between two namespaces over veth: both endpoints' states at every step equal the kernel's own sockets, every segment counted once, flows gone after their timeouts.
+. "$(dirname "$0")/lib.sh"
+
+tcpfsm_load timeout_time_wait=3 timeout_closed=2 timeout_syn_sent=3 timeout_listen=3
+/usr/bin/python3 "$(dirname "$0")/py/states.py" veth
+tcpfsm_unload

@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# The same connections over loopback, where each segment crosses both LOCAL_OUT and PRE_ROUTING: still counted once, states equal the kernel's.
+. "$(dirname "$0")/lib.sh"
+
+tcpfsm_load timeout_time_wait=3 timeout_closed=2 timeout_syn_sent=3 timeout_listen=3
+/usr/bin/python3 "$(dirname "$0")/py/states.py" loopback
+tcpfsm_unload

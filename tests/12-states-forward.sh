@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# The same connections through a router namespace: the router tracks each flow once, with the same states and counters as both ends.
+. "$(dirname "$0")/lib.sh"
+
+tcpfsm_load timeout_time_wait=3 timeout_closed=2 timeout_syn_sent=3 timeout_listen=3
+/usr/bin/python3 "$(dirname "$0")/py/states.py" forward
+tcpfsm_unload

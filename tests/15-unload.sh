@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Unload is clean at any moment: repeatedly, under connection churn and while
+# /proc/net/tcpfsm is being read.  The churn must never lose a connection.
+. "$(dirname "$0")/lib.sh"
+
+py=/usr/bin/python3
+dir=$(dirname "$0")
+$py "$dir/py/churn.py" &
+churn=$!
+for round in 1 2 3 4 5; do
+	tcpfsm_load
+	wait_for 30 grep -q ':7100 ' /proc/net/tcpfsm
+	(while cat /proc/net/tcpfsm /proc/net/stat/tcpfsm; do :; done) >/dev/null 2>&1 &
+	reader=$!
+	wait_for 30 test -d /proc/$reader
+	tcpfsm_unload
+	kill "$reader" 2>/dev/null || true
+	wait "$reader" 2>/dev/null || true
+	echo "round $round: unloaded under churn and reads"
+done
+kill -TERM "$churn"
+wait "$churn" || fail "churn lost a connection"

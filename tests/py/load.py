@@ -1,0 +1,92 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0
+"""Many concurrent connections over loopback in one namespace.
+
+usage: load.py COUNT MAX_FLOWS
+Opens COUNT connections at once, echoes data on each, closes them all, and
+checks: every connection worked (a monitor never harms traffic); with
+MAX_FLOWS >= COUNT every flow was tracked, established, then expired; with
+MAX_FLOWS < COUNT the table never held more than MAX_FLOWS and evictions were
+counted.
+"""
+import resource
+import selectors
+import socket
+import sys
+
+from tcpfsm import Fail, flows, log, main, netns, ns_run, stats, wait_for
+
+COUNT, MAX = int(sys.argv[1]), int(sys.argv[2])
+
+
+def open_all(ns):
+    resource.setrlimit(resource.RLIMIT_NOFILE, (3 * COUNT + 100, 3 * COUNT + 100))
+    with netns(ns):
+        lst = socket.socket()
+        lst.bind(('127.0.0.1', 7000))
+        lst.listen(COUNT)
+        lst.setblocking(False)
+        clients, servers = [], []
+        sel = selectors.DefaultSelector()
+        sel.register(lst, selectors.EVENT_READ)
+        peak = 0
+        while len(servers) < COUNT:
+            while len(clients) < COUNT and len(clients) - len(servers) < 256:
+                c = socket.socket()
+                c.setblocking(False)
+                c.connect_ex(('127.0.0.1', 7000))
+                clients.append(c)
+            for _ in sel.select(timeout=5):
+                try:
+                    while True:
+                        servers.append(lst.accept()[0])
+                except BlockingIOError:
+                    pass
+            peak = max(peak, stats(ns)['flows'])
+        lst.close()
+    return clients, servers, peak
+
+
+def echo_all(clients, servers):
+    for c in clients:
+        c.setblocking(True)
+        c.settimeout(60)
+        c.send(b'ping')
+    for s in servers:
+        s.settimeout(60)
+        s.send(s.recv(4))
+    for c in clients:
+        if c.recv(4) != b'ping':
+            raise Fail('a connection lost its data')
+    log('ok   %d connections carried data' % COUNT)
+
+
+def scenario(topo):
+    ns = topo.ns('load')
+    ns_run(ns, 'sysctl', '-qw', 'net.core.somaxconn=%d' % COUNT)
+    ns_run(ns, 'sysctl', '-qw', 'net.ipv4.ip_local_port_range=20000 60000')
+    clients, servers, peak = open_all(ns)
+    echo_all(clients, servers)
+    st = stats(ns)
+    log('     flows %d, created %d, evicted %d, not tracked %d, peak %d' %
+        (st['flows'], st['created'], st['evicted'], st['not_tracked'], peak))
+    if MAX >= COUNT:
+        established = sum(1 for f in flows(ns) if f['cstate'] == f['sstate'] == 'ESTABLISHED')
+        if established != COUNT:
+            raise Fail('%d of %d flows shown ESTABLISHED' % (established, COUNT))
+        log('ok   all %d flows tracked and ESTABLISHED' % COUNT)
+    else:
+        if max(st['flows'], peak) > MAX or st['flows_total'] > MAX:
+            raise Fail('table above max_flows %d: %d' % (MAX, st['flows']))
+        if st['evicted'] + st['not_tracked'] == 0:
+            raise Fail('table full but nothing evicted or refused')
+        log('ok   table bounded at %d, %d evicted' % (MAX, st['evicted']))
+    for c in clients:
+        c.close()
+    for s in servers:
+        s.close()
+    wait_for('all flows to expire', lambda: stats(ns)['flows'] == 0, deadline=120)
+    log('ok   all flows expired')
+
+
+main(scenario)

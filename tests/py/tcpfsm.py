@@ -1,0 +1,392 @@
+# SPDX-License-Identifier: GPL-2.0
+"""Helpers for tcpfsm's in-VM scenarios.
+
+One process drives a whole scenario: it enters network namespaces with
+setns(2) to create sockets and to read /proc there, so a socket keeps the
+namespace it was born in.  Every check waits for a condition with a deadline;
+nothing sleeps for a fixed time.
+"""
+import ctypes
+import os
+import socket
+import struct
+import subprocess
+import sys
+import time
+
+IP = '/usr/sbin/ip' if os.path.exists('/usr/sbin/ip') else '/sbin/ip'
+CLONE_NEWNET = 0x40000000
+DEADLINE = float(os.environ.get('TCPFSM_DEADLINE', '30'))
+
+# The kernel's TCP_* numbers, which tcpfsm's states share (uapi/linux/tcpfsm.h).
+KSTATE = {1: 'ESTABLISHED', 2: 'SYN-SENT', 3: 'SYN-RECEIVED', 4: 'FIN-WAIT-1',
+          5: 'FIN-WAIT-2', 6: 'TIME-WAIT', 7: 'CLOSED', 8: 'CLOSE-WAIT',
+          9: 'LAST-ACK', 10: 'LISTEN', 11: 'CLOSING', 12: 'SYN-RECEIVED'}
+
+_libc = ctypes.CDLL(None, use_errno=True)
+_home = os.open('/proc/self/ns/net', os.O_RDONLY)
+
+
+class Fail(Exception):
+    pass
+
+
+def log(msg):
+    print(msg, flush=True)
+
+
+def run(*args, check=True):
+    return subprocess.run(args, check=check, capture_output=True, text=True)
+
+
+def _setns(fd):
+    if _libc.setns(fd, CLONE_NEWNET) != 0:
+        raise OSError(ctypes.get_errno(), 'setns')
+
+
+class netns:
+    """with netns('a'): ... runs the block in namespace 'a' (None: the initial one)."""
+
+    def __init__(self, name):
+        self.name = name
+        self.back = None
+
+    def __enter__(self):
+        self.back = os.open('/proc/self/ns/net', os.O_RDONLY)
+        fd = os.open('/run/netns/' + self.name, os.O_RDONLY) if self.name else _home
+        try:
+            _setns(fd)
+        finally:
+            if fd != _home:
+                os.close(fd)
+        return self
+
+    def __exit__(self, *exc):
+        _setns(self.back)
+        os.close(self.back)
+
+
+def ns_run(ns, *args, check=True):
+    return run(IP, 'netns', 'exec', ns, *args, check=check)
+
+
+def wait_for(what, cond, deadline=DEADLINE):
+    """Poll cond() until it returns a true value; fail after the deadline."""
+    end = time.monotonic() + deadline
+    last = None
+    while True:
+        try:
+            got = cond()
+            if got:
+                return got
+        except Fail as e:
+            last = e
+        if time.monotonic() > end:
+            raise Fail('timed out after %.0fs waiting for %s%s' %
+                       (deadline, what, ': %s' % last if last else ''))
+        time.sleep(0.05)
+
+
+# ---- topology -------------------------------------------------------------
+
+class Topology:
+    """Namespaces joined by veth pairs; removed by cleanup()."""
+
+    def __init__(self):
+        self.names = []
+
+    def ns(self, name, forward=False):
+        run(IP, 'netns', 'add', name)
+        self.names.append(name)
+        ns_run(name, IP, 'link', 'set', 'lo', 'up')
+        if forward:
+            ns_run(name, 'sysctl', '-qw', 'net.ipv4.ip_forward=1')
+            ns_run(name, 'sysctl', '-qw', 'net.ipv6.conf.all.forwarding=1')
+        return name
+
+    def link(self, a, b, net4, net6, ia=1, ib=2):
+        """veth between a and b: a gets .ia, b gets .ib in net4 (x.y.z) and net6 (prefix)."""
+        va, vb = 'v%s' % b, 'v%s' % a
+        run(IP, 'link', 'add', va, 'netns', a, 'type', 'veth', 'peer', 'name', vb, 'netns', b)
+        for ns, dev, i in ((a, va, ia), (b, vb, ib)):
+            ns_run(ns, IP, 'addr', 'add', '%s.%d/24' % (net4, i), 'dev', dev)
+            ns_run(ns, IP, '-6', 'addr', 'add', '%s::%d/64' % (net6, i), 'dev', dev, 'nodad')
+            ns_run(ns, IP, 'link', 'set', dev, 'up')
+        wait_for('veth %s-%s up' % (a, b), lambda: 'LOWER_UP' in ns_run(a, IP, 'link', 'show', va).stdout
+                 and 'LOWER_UP' in ns_run(b, IP, 'link', 'show', vb).stdout)
+
+    def route(self, ns, dst4, via4, dst6, via6):
+        ns_run(ns, IP, 'route', 'add', dst4, 'via', via4)
+        ns_run(ns, IP, '-6', 'route', 'add', dst6, 'via', via6)
+
+    def cleanup(self):
+        for name in self.names:
+            run(IP, 'netns', 'del', name, check=False)
+        self.names = []
+
+
+# ---- what tcpfsm shows ----------------------------------------------------
+
+def ep(addr, port):
+    """An endpoint as /proc/net/tcpfsm prints it (IPv6 compressed, RFC 5952)."""
+    if ':' in addr:
+        return '[%s]:%d' % (socket.inet_ntop(socket.AF_INET6, socket.inet_pton(socket.AF_INET6, addr)), port)
+    return '%s:%d' % (addr, port)
+
+
+def read_ns(ns, path):
+    with netns(ns):
+        with open(path) as f:
+            return f.read()
+
+
+def flows(ns):
+    """Rows of /proc/net/tcpfsm in ns, as dicts keyed by the header's names;
+    the first five columns are also under proto/client/server/cstate/sstate."""
+    lines = read_ns(ns, '/proc/net/tcpfsm').splitlines()
+    head = lines[0].split()
+    rows = []
+    for line in lines[1:]:
+        col = line.split()
+        row = dict(zip(head, col))
+        row.update(proto=col[0], client=col[1], server=col[2], cstate=col[3], sstate=col[4])
+        rows.append(row)
+    return rows
+
+
+def flow(ns, client, server):
+    """The row for client -> server, or None."""
+    for row in flows(ns):
+        if row['client'] == client and row['server'] == server:
+            return row
+    return None
+
+
+def stats(ns):
+    out = {}
+    for line in read_ns(ns, '/proc/net/stat/tcpfsm').splitlines():
+        k, v = line.split()
+        out[k] = int(v)
+    return out
+
+
+# ---- what the kernel shows ------------------------------------------------
+
+def _hexaddr(h):
+    raw = bytes.fromhex(h)
+    words = b''.join(raw[i:i + 4][::-1] for i in range(0, len(raw), 4))
+    if len(raw) == 4:
+        return socket.inet_ntop(socket.AF_INET, words)
+    return socket.inet_ntop(socket.AF_INET6, words)
+
+
+def ksockets(ns):
+    """{(local ep, remote ep): state name} from /proc/net/tcp and tcp6 in ns."""
+    out = {}
+    for path in ('/proc/net/tcp', '/proc/net/tcp6'):
+        for line in read_ns(ns, path).splitlines()[1:]:
+            col = line.split()
+            (la, lp), (ra, rp) = (c.split(':') for c in col[1:3])
+            key = (ep(_hexaddr(la), int(lp, 16)), ep(_hexaddr(ra), int(rp, 16)))
+            out[key] = KSTATE[int(col[3], 16)]
+    return out
+
+
+def kstate(ns, local, remote):
+    """The kernel's state of the socket local -> remote: a listener on the local
+    port counts as LISTEN, no socket at all as CLOSED."""
+    socks = ksockets(ns)
+    if (local, remote) in socks:
+        return socks[(local, remote)]
+    port = local.rsplit(':', 1)[1]
+    for (l, r), st in socks.items():
+        if st == 'LISTEN' and l.rsplit(':', 1)[1] == port and r.endswith(':0'):
+            return 'LISTEN'
+    return 'CLOSED'
+
+
+class Conn:
+    """One connection as the tests see it: which namespaces watch it and where
+    its endpoints live (None when an endpoint is not a local socket)."""
+
+    def __init__(self, client, server, views, cns=None, sns=None):
+        self.client, self.server = client, server
+        self.views, self.cns, self.sns = views, cns, sns
+
+    def seen(self):
+        got = {}
+        for ns in self.views:
+            row = flow(ns, self.client, self.server)
+            got[ns] = (row['cstate'], row['sstate']) if row else None
+        if self.cns:
+            got['kernel client'] = kstate(self.cns, self.client, self.server)
+        if self.sns:
+            got['kernel server'] = kstate(self.sns, self.server, self.client)
+        return got
+
+    def expect(self, cstate, sstate, what=''):
+        """Wait until every view shows (cstate, sstate) and every local socket's
+        kernel state equals tcpfsm's state for it: the truth test."""
+        want = {ns: (cstate, sstate) for ns in self.views}
+        if self.cns:
+            want['kernel client'] = cstate
+        if self.sns:
+            want['kernel server'] = sstate
+        seen = {}
+
+        def ok():
+            seen.update(self.seen())
+            return seen == want
+        try:
+            wait_for('%s %s -> %s' % (what, self.client, self.server), ok)
+        except Fail as e:
+            raise Fail('%s\n  want %s\n  seen %s' % (e, want, seen))
+        log('ok   %-28s client %-12s server %-12s (%s)' % (what, cstate, sstate, ', '.join(self.views)))
+
+    def expect_gone(self, what='gone'):
+        wait_for('%s: %s -> %s' % (what, self.client, self.server),
+                 lambda: all(flow(ns, self.client, self.server) is None for ns in self.views))
+        log('ok   %-28s' % what)
+
+    def row(self, ns):
+        return flow(ns, self.client, self.server)
+
+
+# ---- sockets ----------------------------------------------------------------
+
+def family(addr):
+    return socket.AF_INET6 if ':' in addr else socket.AF_INET
+
+
+def listener(ns, addr, port):
+    with netns(ns):
+        s = socket.socket(family(addr), socket.SOCK_STREAM)
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        s.bind((addr, port))
+        s.listen(1024)
+    return s
+
+
+def connect(ns, src, dst, sport, dport, block=True):
+    with netns(ns):
+        s = socket.socket(family(dst), socket.SOCK_STREAM)
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        s.bind((src, sport))
+        if block:
+            s.settimeout(DEADLINE)
+            s.connect((dst, dport))
+        else:
+            s.setblocking(False)
+            s.connect_ex((dst, dport))
+    return s
+
+
+def accept(lst):
+    lst.settimeout(DEADLINE)
+    s, _ = lst.accept()
+    return s
+
+
+def read_eof(s):
+    """Read until the peer's FIN."""
+    s.settimeout(DEADLINE)
+    data = b''
+    while True:
+        chunk = s.recv(65536)
+        if not chunk:
+            return data
+        data += chunk
+
+
+def abort(s):
+    """close() with SO_LINGER 0: the kernel sends a RST."""
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack('ii', 1, 0))
+    s.close()
+
+
+# ---- crafted segments -----------------------------------------------------
+
+FIN, SYN, RST, PSH, ACK, URG = 0x01, 0x02, 0x04, 0x08, 0x10, 0x20
+
+
+def _csum(data):
+    if len(data) % 2:
+        data += b'\0'
+    s = sum(struct.unpack('!%dH' % (len(data) // 2), data))
+    while s >> 16:
+        s = (s & 0xffff) + (s >> 16)
+    return ~s & 0xffff
+
+
+def segment(src, dst, sport, dport, flags, seq, ack=0, payload=b'', win=65535, wscale=None):
+    """A whole IPv4 or IPv6 packet carrying one TCP segment."""
+    opts = b''
+    if wscale is not None:
+        opts = struct.pack('!BBBB', 1, 3, 3, wscale)
+    tcp = struct.pack('!HHIIBBHHH', sport, dport, seq & 0xffffffff, ack & 0xffffffff,
+                      (5 + len(opts) // 4) << 4, flags, win, 0, 0) + opts + payload
+    fam = family(src)
+    s, d = socket.inet_pton(fam, src), socket.inet_pton(fam, dst)
+    if fam == socket.AF_INET:
+        pseudo = s + d + struct.pack('!BBH', 0, 6, len(tcp))
+    else:
+        pseudo = s + d + struct.pack('!IxxxB', len(tcp), 6)
+    tcp = tcp[:16] + struct.pack('!H', _csum(pseudo + tcp)) + tcp[18:]
+    if fam == socket.AF_INET:
+        ip = struct.pack('!BBHHHBBH4s4s', 0x45, 0, 20 + len(tcp), 0, 0x4000, 64, 6, 0, s, d)
+        ip = ip[:10] + struct.pack('!H', _csum(ip)) + ip[12:]
+    else:
+        ip = struct.pack('!IHBB16s16s', 6 << 28, len(tcp), 6, 64, s, d)
+    return ip + tcp
+
+
+class Crafter:
+    """Sends hand-made segments from namespace ns.  Both addresses are foreign
+    to ns and routed out, so ns's LOCAL_OUT hook sees every segment once and no
+    local stack answers them."""
+
+    def __init__(self, ns):
+        with netns(ns):
+            self.s4 = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_RAW)
+            self.s6 = socket.socket(socket.AF_INET6, socket.SOCK_RAW, socket.IPPROTO_RAW)
+
+    def send(self, src, dst, sport, dport, flags, seq, ack=0, payload=b'', **kw):
+        pkt = segment(src, dst, sport, dport, flags, seq, ack, payload, **kw)
+        if family(dst) == socket.AF_INET:
+            self.s4.sendto(pkt, (dst, 0))
+        else:
+            self.s6.sendto(pkt, (dst, 0))
+
+
+def main(scenario):
+    """Run scenario(topology) and report; exit status is the verdict."""
+    topo = Topology()
+    try:
+        scenario(topo)
+    except Fail as e:
+        log('FAIL %s' % e)
+        sys.exit(1)
+    finally:
+        topo.cleanup()
+    log('PASS')
+
+
+def tcp_info_segs(s):
+    """(segments sent, segments received) of a socket, from TCP_INFO
+    (tcpi_segs_out and tcpi_segs_in, which count every segment, SYN and
+    retransmissions included)."""
+    info = s.getsockopt(socket.IPPROTO_TCP, socket.TCP_INFO, 232)
+    return struct.unpack_from('II', info, 136)
+
+
+def expect_counts(conn, sock, views):
+    """Every view counts each segment exactly once: its packet counters equal
+    what the client socket itself sent and received."""
+    def ok():
+        out, inn = tcp_info_segs(sock)
+        got = [(int(conn.row(ns)['c_pkts']), int(conn.row(ns)['s_pkts'])) for ns in views]
+        if got != [(out, inn)] * len(views):
+            raise Fail('client socket sent %d, received %d; views %s' % (out, inn, dict(zip(views, got))))
+        return True
+    wait_for('packet counters', ok)
+    log('ok   %-28s %s' % ('counted once', ', '.join(views)))
