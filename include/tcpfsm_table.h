@@ -83,6 +83,8 @@ struct tcpfsm_stats {
 
 int tcpfsm_table_init(void);
 void tcpfsm_table_uninit(void);
+/* Unload, once the hooks are gone: destroy every flow, with events. */
+void tcpfsm_table_shutdown(void);
 
 /* Fill @info from @flow; the caller holds the flow's lock or owns it. */
 void tcpfsm_flow_info(const struct tcpfsm_flow *flow, struct tcpfsm_flow_info *info);
@@ -102,6 +104,8 @@ struct tcpfsm_walk {
 void tcpfsm_walk_enter(struct net *net, struct tcpfsm_walk *w);
 void tcpfsm_walk_start(struct tcpfsm_walk *w);
 struct tcpfsm_flow *tcpfsm_walk_next(struct tcpfsm_walk *w);
+/* The flow the last next() returned if still there, else the one after. */
+struct tcpfsm_flow *tcpfsm_walk_peek(struct tcpfsm_walk *w);
 void tcpfsm_walk_stop(struct tcpfsm_walk *w);
 void tcpfsm_walk_exit(struct tcpfsm_walk *w);
 

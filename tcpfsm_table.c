@@ -1,0 +1,1035 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The flow table: one rhashtable per network namespace, keyed so that both
+ * directions of a connection find the same flow, a per-flow lock around the
+ * state machine, a self-rearming garbage collector and the max_flows limit.
+ *
+ * Nothing global is written on the packet path but per-CPU counters and the
+ * one atomic flow count that max_flows needs.
+ */
+
+#include <linux/kernel.h>
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <linux/slab.h>
+#include <linux/mm.h>
+#include <linux/jiffies.h>
+#include <linux/ktime.h>
+#include <linux/percpu.h>
+#include <linux/random.h>
+#include <linux/rhashtable.h>
+#include <linux/rtnetlink.h>
+#include <linux/spinlock.h>
+#include <linux/workqueue.h>
+#include <net/net_namespace.h>
+#include <net/netns/generic.h>
+#include <kunit/visibility.h>
+
+#include "tcpfsm_table.h"
+#include "tcpfsm_netlink.h"
+
+/*
+ * Times are kept in u32 jiffies (see struct tcpfsm_flow): TCPFSM_TIMEOUT_MAX
+ * (2^31 ms) stays below 2^31 jiffies up to HZ=1000.
+ */
+#define TCPFSM_MAX_FLOWS_MAX	16777216U	/* 2^24: a 3 GiB table */
+
+/* GC: at most this many flows per run; a full pass then waits a second. */
+#define TCPFSM_GC_BUDGET	1000
+#define TCPFSM_GC_INTERVAL	HZ
+/* Eviction looks at this many buckets, as conntrack's early_drop does. */
+#define TCPFSM_EVICT_BUCKETS	8
+
+/*
+ * The canonical key: the two (address, port) endpoints in ascending order,
+ * so a segment and its reply build the same key.  Fixed length and
+ * zero-padded (IPv4 addresses fill only the first word) for jhash2/memcmp.
+ */
+struct tcpfsm_key {
+	union nf_inet_addr addr[2];
+	__be16 port[2];
+	u8 family;
+	u8 pad[3];
+};
+
+/* struct tcpfsm_flow.fl bits */
+#define TCPFSM_FL_DEAD		0x01	/* removed from the table */
+#define TCPFSM_FL_RST		0x02	/* a RST closed it */
+#define TCPFSM_FL_HS		0x04	/* SYN seen: hs_start_us is running */
+#define TCPFSM_FL_RTT		0x08	/* handshake seen: rtt_us is valid */
+
+/*
+ * One connection.  Kept to 192 bytes (three cache lines) on 64-bit without
+ * lock debugging: times are the low 32 bits of jiffies, which is enough since
+ * the GC looks at every flow within seconds and timeouts stay below 2^31
+ * jiffies.  Everything after @lock is protected by it.
+ */
+struct tcpfsm_flow {
+	struct rhash_head node;
+	struct tcpfsm_key key;
+	spinlock_t lock;		/* the state machine and counters below */
+	u8 client;			/* key side (0/1) of the client */
+	u8 fl;				/* TCPFSM_FL_* */
+	struct tcpfsm_conn conn;
+	union {
+		u32 hs_start_us;	/* TCPFSM_FL_HS: when the SYN was seen */
+		u32 rtt_us;		/* TCPFSM_FL_RTT */
+	};
+	u32 invalid;
+	u32 created;			/* jiffies */
+	u32 last_seen;			/* jiffies of the last accepted segment */
+	u32 since[2];			/* jiffies each endpoint entered its state */
+	u64 packets[2];			/* by endpoint */
+	u64 bytes[2];
+	u64 gen;
+	struct rcu_head rcu;
+};
+
+/* Per-CPU counters, indexes into struct tcpfsm_pcpu_stats.c[]. */
+enum {
+	TCPFSM_CNT_SEGMENTS,
+	TCPFSM_CNT_CREATED,
+	TCPFSM_CNT_EXPIRED,
+	TCPFSM_CNT_CLOSED,
+	TCPFSM_CNT_EVICTED,
+	TCPFSM_CNT_NOT_TRACKED,
+	TCPFSM_CNT_TRUNCATED,
+	TCPFSM_CNT_FRAGMENTS,
+	TCPFSM_CNT_EVENTS_LOST,
+	TCPFSM_CNT_INVALID,		/* + enum tcpfsm_reason */
+	TCPFSM_CNT_MAX = TCPFSM_CNT_INVALID + __TCPFSM_REASON_MAX,
+};
+
+struct tcpfsm_pcpu_stats {
+	unsigned long c[TCPFSM_CNT_MAX];
+};
+
+struct tcpfsm_net {
+	struct rhashtable table;
+	struct net *net;
+	struct tcpfsm_pcpu_stats __percpu *stats;
+	atomic64_t gen;
+	atomic_t flows;
+	bool dying;
+	spinlock_t cfg_lock;		/* serialises writers of @cfg */
+	struct tcpfsm_config cfg;	/* readers use READ_ONCE() */
+	struct delayed_work gc;
+	struct rhashtable_iter gc_iter;	/* where the last GC run stopped */
+};
+
+static unsigned int tcpfsm_net_id __read_mostly;
+static struct kmem_cache *tcpfsm_flow_cache __read_mostly;
+static atomic_t tcpfsm_flows_total = ATOMIC_INIT(0);
+
+static const struct rhashtable_params tcpfsm_rht_params = {
+	.head_offset = offsetof(struct tcpfsm_flow, node),
+	.key_offset = offsetof(struct tcpfsm_flow, key),
+	.key_len = sizeof(struct tcpfsm_key),
+	.automatic_shrinking = true,
+};
+
+/* Module parameters: the defaults every new namespace starts from. */
+
+static unsigned int tcpfsm_param_timeout[__TCPFSM_STATE_MAX] = {
+	[TCPFSM_STATE_SYN_SENT] = 120,
+	[TCPFSM_STATE_SYN_RECEIVED] = 60,
+	[TCPFSM_STATE_LISTEN] = 60,
+	[TCPFSM_STATE_ESTABLISHED] = 432000,	/* 5 days, as conntrack */
+	[TCPFSM_STATE_FIN_WAIT_1] = 120,
+	[TCPFSM_STATE_FIN_WAIT_2] = 120,
+	[TCPFSM_STATE_CLOSE_WAIT] = 60,
+	[TCPFSM_STATE_CLOSING] = 120,
+	[TCPFSM_STATE_LAST_ACK] = 30,
+	[TCPFSM_STATE_TIME_WAIT] = 60,		/* Linux's own TIME-WAIT */
+	[TCPFSM_STATE_CLOSED] = 10,
+};
+
+static bool tcpfsm_param_pickup = true;
+module_param_named(pickup, tcpfsm_param_pickup, bool, 0444);
+MODULE_PARM_DESC(pickup, "Track connections picked up mid-stream (default: yes)");
+
+/* 0 until load: then sized from RAM unless given. */
+static unsigned int tcpfsm_max_flows;
+
+static int tcpfsm_param_set_timeout(const char *val, const struct kernel_param *kp)
+{
+	unsigned int v;
+
+	if (kstrtouint(val, 0, &v) || !v || v > TCPFSM_TIMEOUT_MAX) {
+		pr_err("%s: must be 1..%u seconds, got '%s'\n",
+		       kp->name, TCPFSM_TIMEOUT_MAX, val);
+		return -EINVAL;
+	}
+	*(unsigned int *)kp->arg = v;
+	return 0;
+}
+
+static const struct kernel_param_ops tcpfsm_timeout_ops = {
+	.set = tcpfsm_param_set_timeout,
+	.get = param_get_uint,
+};
+
+#define TCPFSM_TIMEOUT_PARAM(name, state, what)				\
+	module_param_cb(timeout_##name, &tcpfsm_timeout_ops,		\
+			&tcpfsm_param_timeout[state], 0444);		\
+	MODULE_PARM_DESC(timeout_##name, "Idle timeout in " what " (seconds)")
+
+TCPFSM_TIMEOUT_PARAM(syn_sent, TCPFSM_STATE_SYN_SENT, "SYN-SENT");
+TCPFSM_TIMEOUT_PARAM(syn_received, TCPFSM_STATE_SYN_RECEIVED, "SYN-RECEIVED");
+TCPFSM_TIMEOUT_PARAM(listen, TCPFSM_STATE_LISTEN, "LISTEN (SYN not answered)");
+TCPFSM_TIMEOUT_PARAM(established, TCPFSM_STATE_ESTABLISHED, "ESTABLISHED");
+TCPFSM_TIMEOUT_PARAM(fin_wait_1, TCPFSM_STATE_FIN_WAIT_1, "FIN-WAIT-1");
+TCPFSM_TIMEOUT_PARAM(fin_wait_2, TCPFSM_STATE_FIN_WAIT_2, "FIN-WAIT-2");
+TCPFSM_TIMEOUT_PARAM(close_wait, TCPFSM_STATE_CLOSE_WAIT, "CLOSE-WAIT");
+TCPFSM_TIMEOUT_PARAM(closing, TCPFSM_STATE_CLOSING, "CLOSING");
+TCPFSM_TIMEOUT_PARAM(last_ack, TCPFSM_STATE_LAST_ACK, "LAST-ACK");
+TCPFSM_TIMEOUT_PARAM(time_wait, TCPFSM_STATE_TIME_WAIT, "TIME-WAIT, then CLOSED");
+TCPFSM_TIMEOUT_PARAM(closed, TCPFSM_STATE_CLOSED, "CLOSED on both sides, before removal");
+
+static int tcpfsm_param_set_max_flows(const char *val, const struct kernel_param *kp)
+{
+	unsigned int v;
+
+	if (kstrtouint(val, 0, &v) || !v || v > TCPFSM_MAX_FLOWS_MAX) {
+		pr_err("max_flows: must be 1..%u, got '%s'\n",
+		       TCPFSM_MAX_FLOWS_MAX, val);
+		return -EINVAL;
+	}
+	WRITE_ONCE(tcpfsm_max_flows, v);
+	return 0;
+}
+
+static const struct kernel_param_ops tcpfsm_max_flows_ops = {
+	.set = tcpfsm_param_set_max_flows,
+	.get = param_get_uint,
+};
+
+module_param_cb(max_flows, &tcpfsm_max_flows_ops, &tcpfsm_max_flows, 0444);
+MODULE_PARM_DESC(max_flows, "Flows tracked in all namespaces (default: RAM / 16 KiB, 1024..1M)");
+
+static struct tcpfsm_net *tcpfsm_pernet(const struct net *net)
+{
+	return net_generic(net, tcpfsm_net_id);
+}
+
+/* Per-CPU counters: safe from any context, no shared cache line. */
+static void tcpfsm_count_add(struct tcpfsm_net *tn, unsigned int cnt, unsigned long n)
+{
+	this_cpu_add(tn->stats->c[cnt], n);
+}
+
+static void tcpfsm_count(struct tcpfsm_net *tn, unsigned int cnt)
+{
+	tcpfsm_count_add(tn, cnt, 1);
+}
+
+static void tcpfsm_count_invalid(struct tcpfsm_net *tn, u8 reason)
+{
+	tcpfsm_count(tn, TCPFSM_CNT_INVALID + reason % __TCPFSM_REASON_MAX);
+}
+
+/*
+ * Build the canonical key of tuple @t (oriented sender, receiver) and return
+ * the key side of t's endpoint 0.
+ */
+static u8 tcpfsm_key_make(struct tcpfsm_key *key, const struct tcpfsm_tuple *t)
+{
+	size_t alen = t->family == AF_INET ? sizeof(__be32) : sizeof(struct in6_addr);
+	int cmp;
+	u8 side;
+
+	memset(key, 0, sizeof(*key));
+	cmp = memcmp(&t->addr[0], &t->addr[1], alen);
+	if (!cmp)
+		cmp = memcmp(&t->port[0], &t->port[1], sizeof(t->port[0]));
+	side = cmp > 0;
+	memcpy(&key->addr[side], &t->addr[0], alen);
+	memcpy(&key->addr[!side], &t->addr[1], alen);
+	key->port[side] = t->port[0];
+	key->port[!side] = t->port[1];
+	key->family = t->family;
+	return side;
+}
+
+static u32 tcpfsm_now(void)
+{
+	return (u32)jiffies;
+}
+
+static u32 tcpfsm_ms_since(u32 now, u32 then)
+{
+	return jiffies_to_msecs(now - then);
+}
+
+static u64 tcpfsm_next_gen(struct tcpfsm_net *tn, struct tcpfsm_flow *flow)
+{
+	flow->gen = atomic64_inc_return(&tn->gen);
+	return flow->gen;
+}
+
+void tcpfsm_flow_info(const struct tcpfsm_flow *flow, struct tcpfsm_flow_info *info)
+{
+	u8 c = flow->client, e;
+	u32 now = tcpfsm_now();
+	size_t alen;
+
+	memset(info, 0, sizeof(*info));
+	info->tuple.family = flow->key.family;
+	alen = flow->key.family == AF_INET ? sizeof(__be32) : sizeof(struct in6_addr);
+	memcpy(&info->tuple.addr[TCPFSM_CLIENT], &flow->key.addr[c], alen);
+	memcpy(&info->tuple.addr[TCPFSM_SERVER], &flow->key.addr[!c], alen);
+	info->tuple.port[TCPFSM_CLIENT] = flow->key.port[c];
+	info->tuple.port[TCPFSM_SERVER] = flow->key.port[!c];
+	for (e = 0; e < 2; e++) {
+		info->state[e] = flow->conn.peer[e].state;
+		info->in_state_ms[e] = tcpfsm_ms_since(now, flow->since[e]);
+		info->packets[e] = flow->packets[e];
+		info->bytes[e] = flow->bytes[e];
+	}
+	if (flow->conn.flags & TCPFSM_CONN_PICKUP)
+		info->flags |= BIT(TCPFSM_FLOW_PICKUP);
+	if (flow->conn.flags & TCPFSM_CONN_SIMOPEN)
+		info->flags |= BIT(TCPFSM_FLOW_SIMOPEN);
+	if (flow->conn.flags & TCPFSM_CONN_SIMCLOSE)
+		info->flags |= BIT(TCPFSM_FLOW_SIMCLOSE);
+	info->age_ms = tcpfsm_ms_since(now, flow->created);
+	info->idle_ms = tcpfsm_ms_since(now, flow->last_seen);
+	info->rtt_us = flow->fl & TCPFSM_FL_RTT ? flow->rtt_us : 0;
+	info->invalid = flow->invalid;
+	info->gen = flow->gen;
+}
+EXPORT_SYMBOL_IF_KUNIT(tcpfsm_flow_info);
+
+void tcpfsm_flow_info_locked(struct tcpfsm_flow *flow, struct tcpfsm_flow_info *info)
+{
+	spin_lock_bh(&flow->lock);
+	tcpfsm_flow_info(flow, info);
+	spin_unlock_bh(&flow->lock);
+}
+
+static void tcpfsm_flow_free_rcu(struct rcu_head *head)
+{
+	kmem_cache_free(tcpfsm_flow_cache, container_of(head, struct tcpfsm_flow, rcu));
+}
+
+/*
+ * Take @flow out of the table and tell listeners why; the caller holds its
+ * lock and frees it with tcpfsm_flow_free() after unlocking.  Removing under
+ * the lock means whoever finds a flow not yet DEAD under its lock found a
+ * live one, and a racing creator can insert its replacement at once.
+ */
+static void tcpfsm_flow_destroy(struct tcpfsm_net *tn, struct tcpfsm_flow *flow,
+				u8 reason)
+{
+	struct tcpfsm_event ev = {
+		.type = TCPFSM_EVENT_DESTROY,
+		.reason = reason,
+	};
+
+	lockdep_assert_held(&flow->lock);
+	flow->fl |= TCPFSM_FL_DEAD;
+	ev.gen = tcpfsm_next_gen(tn, flow);
+	tcpfsm_netlink_event(tn->net, flow, &ev);
+	rhashtable_remove_fast(&tn->table, &flow->node, tcpfsm_rht_params);
+	atomic_dec(&tn->flows);
+	atomic_dec(&tcpfsm_flows_total);
+
+	switch (reason) {
+	case TCPFSM_DESTROY_TIMEOUT:
+		tcpfsm_count(tn, TCPFSM_CNT_EXPIRED);
+		break;
+	case TCPFSM_DESTROY_EVICTED:
+		tcpfsm_count(tn, TCPFSM_CNT_EVICTED);
+		break;
+	case TCPFSM_DESTROY_UNLOAD:
+		break;
+	default:
+		tcpfsm_count(tn, TCPFSM_CNT_CLOSED);
+		break;
+	}
+}
+
+/* Free a flow tcpfsm_flow_destroy() took out, once RCU readers are done. */
+static void tcpfsm_flow_free(struct tcpfsm_flow *flow)
+{
+	/*
+	 * call_rcu() rather than kfree_rcu(): rcu_barrier() at unload waits
+	 * for it, while on 6.1 it does not wait for kfree_rcu()'s batches and
+	 * kmem_cache_destroy() would find objects still allocated.
+	 */
+	call_rcu(&flow->rcu, tcpfsm_flow_free_rcu);
+}
+
+/* Emit one CHANGE event per endpoint the segment moved. */
+static void tcpfsm_flow_changed(struct tcpfsm_net *tn, struct tcpfsm_flow *flow,
+				const u8 old_state[2], u8 seg_flags, u8 seg_dir,
+				u32 now)
+{
+	struct tcpfsm_event ev = {
+		.type = TCPFSM_EVENT_CHANGE,
+		.seg_flags = seg_flags,
+		.seg_dir = seg_dir,
+	};
+	u8 e;
+
+	for (e = 0; e < 2; e++) {
+		if (flow->conn.peer[e].state == old_state[e])
+			continue;
+		ev.endpoint = e;
+		ev.old_state = old_state[e];
+		ev.new_state = flow->conn.peer[e].state;
+		ev.old_state_ms = tcpfsm_ms_since(now, flow->since[e]);
+		flow->since[e] = now;
+		ev.gen = tcpfsm_next_gen(tn, flow);
+		tcpfsm_netlink_event(tn->net, flow, &ev);
+	}
+}
+
+/*
+ * A flow that could be dropped first when the table is full: its connection
+ * is over (CLOSED, TIME-WAIT), or its SYN was never answered.
+ */
+static bool tcpfsm_flow_cheap(const struct tcpfsm_flow *flow)
+{
+	u8 e, st;
+
+	for (e = 0; e < 2; e++) {
+		st = READ_ONCE(flow->conn.peer[e].state);
+		if (st == TCPFSM_STATE_CLOSED || st == TCPFSM_STATE_TIME_WAIT ||
+		    st == TCPFSM_STATE_LISTEN)
+			return true;
+	}
+	return false;
+}
+
+static bool tcpfsm_flow_kill(struct tcpfsm_net *tn, struct tcpfsm_flow *flow, u8 reason)
+{
+	bool killed = false;
+
+	spin_lock_bh(&flow->lock);
+	if (!(flow->fl & TCPFSM_FL_DEAD)) {
+		tcpfsm_flow_destroy(tn, flow, reason);
+		killed = true;
+	}
+	spin_unlock_bh(&flow->lock);
+	if (killed)
+		tcpfsm_flow_free(flow);
+	return killed;
+}
+
+/*
+ * Make room for one flow in this namespace: look at a few buckets from a
+ * random one, take the first finished or unanswered flow, else the one idle
+ * longest.  Bounded work; fails only when those buckets are all empty.
+ */
+static bool tcpfsm_evict(struct tcpfsm_net *tn)
+{
+	struct tcpfsm_flow *flow, *victim = NULL;
+	const struct bucket_table *tbl;
+	struct rhash_head *pos;
+	u32 now = tcpfsm_now(), idle, best = 0;
+	unsigned int i, hash;
+	bool ok = false;
+
+	rcu_read_lock();
+	tbl = rht_dereference_rcu(tn->table.tbl, &tn->table);
+	hash = get_random_u32();
+	for (i = 0; i < TCPFSM_EVICT_BUCKETS; i++, hash++) {
+		rht_for_each_entry_rcu(flow, pos, tbl, hash & (tbl->size - 1), node) {
+			if (READ_ONCE(flow->fl) & TCPFSM_FL_DEAD)
+				continue;
+			if (tcpfsm_flow_cheap(flow)) {
+				victim = flow;
+				goto found;
+			}
+			idle = now - READ_ONCE(flow->last_seen);
+			if (!victim || idle > best) {
+				victim = flow;
+				best = idle;
+			}
+		}
+	}
+found:
+	if (victim)
+		ok = tcpfsm_flow_kill(tn, victim, TCPFSM_DESTROY_EVICTED);
+	rcu_read_unlock();
+	return ok;
+}
+
+/*
+ * Account one more flow against max_flows.  At the limit, an eviction in
+ * this namespace hands its slot over to the new flow.
+ */
+static bool tcpfsm_charge(struct tcpfsm_net *tn)
+{
+	if (atomic_inc_return(&tcpfsm_flows_total) <= READ_ONCE(tcpfsm_max_flows))
+		return true;
+	if (tcpfsm_evict(tn))
+		return true;
+	atomic_dec(&tcpfsm_flows_total);
+	tcpfsm_count(tn, TCPFSM_CNT_NOT_TRACKED);
+	return false;
+}
+
+/* Start timing the handshake at a SYN, stop at the ACK that completes it. */
+static void tcpfsm_flow_rtt(struct tcpfsm_flow *flow, const struct tcpfsm_result *res)
+{
+	u32 now_us;
+	u8 e;
+
+	if (!(flow->fl & TCPFSM_FL_HS))
+		return;
+	for (e = 0; e < 2; e++) {
+		if (res->old_state[e] == TCPFSM_STATE_SYN_RECEIVED &&
+		    flow->conn.peer[e].state == TCPFSM_STATE_ESTABLISHED) {
+			now_us = (u32)ktime_to_us(ktime_get());
+			flow->rtt_us = now_us - flow->hs_start_us;
+			flow->fl = (flow->fl & ~TCPFSM_FL_HS) | TCPFSM_FL_RTT;
+			return;
+		}
+	}
+}
+
+static void tcpfsm_flow_account(struct tcpfsm_flow *flow, u8 sender,
+				const struct tcpfsm_seg *seg, u32 gso_segs)
+{
+	flow->packets[sender] += gso_segs;
+	flow->bytes[sender] += seg->len;
+}
+
+/*
+ * Create a flow from its first segment @seg, sent from key side @side.
+ * Returns ERR_PTR(-EEXIST) when another CPU inserted the same flow first:
+ * the caller then looks it up again.
+ */
+static struct tcpfsm_flow *tcpfsm_flow_create(struct tcpfsm_net *tn,
+					      const struct tcpfsm_key *key, u8 side,
+					      const struct tcpfsm_seg *seg, u32 gso_segs)
+{
+	struct tcpfsm_event ev = { .type = TCPFSM_EVENT_NEW };
+	struct tcpfsm_seg s = *seg;
+	struct tcpfsm_result res;
+	struct tcpfsm_flow *flow, *old;
+	u32 now = tcpfsm_now();
+	u8 sender;
+
+	s.dir = TCPFSM_DIR_ORIG;
+	flow = kmem_cache_alloc(tcpfsm_flow_cache, GFP_ATOMIC);
+	if (!flow) {
+		tcpfsm_count(tn, TCPFSM_CNT_NOT_TRACKED);
+		return NULL;
+	}
+	if (!tcpfsm_fsm_start(&flow->conn, &s, READ_ONCE(tn->cfg.pickup), &res)) {
+		tcpfsm_count_invalid(tn, res.reason);
+		kmem_cache_free(tcpfsm_flow_cache, flow);
+		return NULL;
+	}
+	if (!tcpfsm_charge(tn)) {
+		kmem_cache_free(tcpfsm_flow_cache, flow);
+		return NULL;
+	}
+
+	flow->key = *key;
+	spin_lock_init(&flow->lock);
+	flow->client = res.reversed ? !side : side;
+	sender = res.reversed ? TCPFSM_SERVER : TCPFSM_CLIENT;
+	flow->fl = 0;
+	flow->invalid = 0;
+	flow->hs_start_us = 0;
+	flow->created = now;
+	flow->last_seen = now;
+	flow->since[0] = now;
+	flow->since[1] = now;
+	flow->packets[0] = 0;
+	flow->packets[1] = 0;
+	flow->bytes[0] = 0;
+	flow->bytes[1] = 0;
+	if (res.kind == TCPFSM_SEG_SYN) {
+		flow->hs_start_us = (u32)ktime_to_us(ktime_get());
+		flow->fl |= TCPFSM_FL_HS;
+	}
+	tcpfsm_flow_account(flow, sender, seg, gso_segs);
+
+	/* Locked before it is visible so no CHANGE can precede its NEW. */
+	spin_lock_bh(&flow->lock);
+	old = rhashtable_lookup_get_insert_fast(&tn->table, &flow->node,
+						tcpfsm_rht_params);
+	if (old) {
+		spin_unlock_bh(&flow->lock);
+		kmem_cache_free(tcpfsm_flow_cache, flow);
+		atomic_dec(&tcpfsm_flows_total);
+		if (IS_ERR(old)) {
+			tcpfsm_count(tn, TCPFSM_CNT_NOT_TRACKED);
+			return NULL;
+		}
+		return ERR_PTR(-EEXIST);
+	}
+	atomic_inc(&tn->flows);
+	tcpfsm_count(tn, TCPFSM_CNT_CREATED);
+	ev.seg_flags = seg->flags;
+	ev.seg_dir = sender;
+	ev.gen = tcpfsm_next_gen(tn, flow);
+	tcpfsm_netlink_event(tn->net, flow, &ev);
+	spin_unlock_bh(&flow->lock);
+	return flow;
+}
+
+/*
+ * Apply @seg to @flow, locked and live.  Returns true when the segment is a
+ * SYN reopening the tuple: the flow is then gone and the caller frees it and
+ * starts a new one.
+ */
+static bool tcpfsm_flow_update(struct tcpfsm_net *tn, struct tcpfsm_flow *flow,
+			       u8 side, const struct tcpfsm_seg *seg, u32 gso_segs)
+{
+	struct tcpfsm_seg s = *seg;
+	struct tcpfsm_result res;
+	u32 now = tcpfsm_now();
+
+	s.dir = side == flow->client ? TCPFSM_DIR_ORIG : TCPFSM_DIR_REPLY;
+	tcpfsm_fsm_update(&flow->conn, &s, &res);
+	switch (res.verdict) {
+	case TCPFSM_NEW:
+		tcpfsm_flow_destroy(tn, flow, TCPFSM_DESTROY_REPLACED);
+		return true;
+	case TCPFSM_ACCEPT:
+		tcpfsm_flow_account(flow, s.dir, &s, gso_segs);
+		flow->last_seen = now;
+		if (!tcpfsm_changed(&flow->conn, &res))
+			break;
+		if (res.kind == TCPFSM_SEG_RST)
+			flow->fl |= TCPFSM_FL_RST;
+		tcpfsm_flow_rtt(flow, &res);
+		tcpfsm_flow_changed(tn, flow, res.old_state, s.flags, s.dir, now);
+		break;
+	default:
+		/* Still sent by the endpoint; but it does not keep the flow alive. */
+		tcpfsm_flow_account(flow, s.dir, &s, gso_segs);
+		tcpfsm_count_invalid(tn, res.reason);
+		flow->invalid++;
+		break;
+	}
+	return false;
+}
+
+void tcpfsm_table_segment(struct net *net, const struct tcpfsm_tuple *t,
+			  const struct tcpfsm_seg *seg, u32 gso_segs)
+{
+	struct tcpfsm_net *tn = tcpfsm_pernet(net);
+	struct tcpfsm_flow *flow;
+	struct tcpfsm_key key;
+	bool replaced;
+	int tries;
+	u8 side;
+
+	tcpfsm_count_add(tn, TCPFSM_CNT_SEGMENTS, gso_segs);
+	side = tcpfsm_key_make(&key, t);
+
+	rcu_read_lock();
+	/*
+	 * A lookup can race with a creator or with the flow's removal; both
+	 * resolve in one more try, the bound only guards against surprises.
+	 */
+	for (tries = 0; tries < 4; tries++) {
+		flow = rhashtable_lookup(&tn->table, &key, tcpfsm_rht_params);
+		if (!flow) {
+			flow = tcpfsm_flow_create(tn, &key, side, seg, gso_segs);
+			if (flow != ERR_PTR(-EEXIST))
+				break;
+			continue;
+		}
+		spin_lock_bh(&flow->lock);
+		if (flow->fl & TCPFSM_FL_DEAD) {
+			spin_unlock_bh(&flow->lock);
+			continue;
+		}
+		replaced = tcpfsm_flow_update(tn, flow, side, seg, gso_segs);
+		spin_unlock_bh(&flow->lock);
+		if (!replaced)
+			break;
+		tcpfsm_flow_free(flow);
+		/* The SYN starts the new connection: its sender is the client. */
+	}
+	rcu_read_unlock();
+}
+EXPORT_SYMBOL_IF_KUNIT(tcpfsm_table_segment);
+
+struct tcpfsm_flow *tcpfsm_table_lookup(struct net *net, const struct tcpfsm_tuple *t)
+{
+	struct tcpfsm_key key;
+
+	tcpfsm_key_make(&key, t);
+	return rhashtable_lookup(&tcpfsm_pernet(net)->table, &key, tcpfsm_rht_params);
+}
+EXPORT_SYMBOL_IF_KUNIT(tcpfsm_table_lookup);
+
+/* The idle timeout of an endpoint in @st whose peer is in @peer. */
+static u32 tcpfsm_state_timeout(const struct tcpfsm_config *cfg, u8 st, u8 peer)
+{
+	/* A server never answered and a client gone: nothing is waiting. */
+	if (st == TCPFSM_STATE_LISTEN && peer == TCPFSM_STATE_CLOSED)
+		st = TCPFSM_STATE_CLOSED;
+	if (st >= __TCPFSM_STATE_MAX)
+		st = TCPFSM_STATE_CLOSED;
+	return READ_ONCE(cfg->timeout[st]);
+}
+
+/* Expire @flow if its time has come; runs in the GC work under RCU. */
+static void tcpfsm_flow_gc(struct tcpfsm_net *tn, struct tcpfsm_flow *flow, u32 now)
+{
+	const struct tcpfsm_config *cfg = &tn->cfg;
+	u32 tw = READ_ONCE(cfg->timeout[TCPFSM_STATE_TIME_WAIT]) * HZ;
+	u8 old[2], st[2], e, reason = 0;
+	bool dead = false;
+	u32 tmo;
+
+	spin_lock_bh(&flow->lock);
+	if (flow->fl & TCPFSM_FL_DEAD)
+		goto out;
+	st[0] = flow->conn.peer[0].state;
+	st[1] = flow->conn.peer[1].state;
+
+	/* TIME-WAIT ends by itself, independent of traffic. */
+	for (e = 0; e < 2; e++) {
+		if (st[e] == TCPFSM_STATE_TIME_WAIT && now - flow->since[e] >= tw) {
+			old[0] = st[0];
+			old[1] = st[1];
+			tcpfsm_fsm_time_wait_done(&flow->conn);
+			tcpfsm_flow_changed(tn, flow, old, 0, e, now);
+			reason = TCPFSM_DESTROY_TIME_WAIT;
+			dead = true;
+			goto out_destroy;
+		}
+	}
+
+	/* Both ends closed: linger so users see the final state, then go. */
+	if (st[0] == TCPFSM_STATE_CLOSED && st[1] == TCPFSM_STATE_CLOSED) {
+		tmo = READ_ONCE(cfg->timeout[TCPFSM_STATE_CLOSED]) * HZ;
+		if (now - flow->since[0] >= tmo && now - flow->since[1] >= tmo) {
+			reason = flow->fl & TCPFSM_FL_RST ? TCPFSM_DESTROY_RST :
+							    TCPFSM_DESTROY_CLOSED;
+			dead = true;
+		}
+		goto out_destroy;
+	}
+
+	tmo = max(tcpfsm_state_timeout(cfg, st[0], st[1]),
+		  tcpfsm_state_timeout(cfg, st[1], st[0])) * HZ;
+	if (now - flow->last_seen >= tmo) {
+		reason = TCPFSM_DESTROY_TIMEOUT;
+		dead = true;
+	}
+out_destroy:
+	if (dead)
+		tcpfsm_flow_destroy(tn, flow, reason);
+out:
+	spin_unlock_bh(&flow->lock);
+	if (dead)
+		tcpfsm_flow_free(flow);
+}
+
+/*
+ * One GC slice: up to TCPFSM_GC_BUDGET flows from where the last slice
+ * stopped.  The walker stays entered between slices, so a slice costs the
+ * same whatever the table size; after a full pass the next starts a second
+ * later, so a flow goes at most about a second after its deadline (plus the
+ * pass time on huge tables).
+ */
+static void tcpfsm_gc_work(struct work_struct *work)
+{
+	struct tcpfsm_net *tn = container_of(to_delayed_work(work),
+					     struct tcpfsm_net, gc);
+	struct tcpfsm_flow *flow;
+	int budget = TCPFSM_GC_BUDGET;
+	u32 now = tcpfsm_now();
+	bool end = false;
+
+	rhashtable_walk_start(&tn->gc_iter);
+	while (budget-- > 0) {
+		flow = rhashtable_walk_next(&tn->gc_iter);
+		if (IS_ERR(flow)) {
+			if (PTR_ERR(flow) == -EAGAIN)
+				continue;
+			break;
+		}
+		if (!flow) {
+			end = true;
+			break;
+		}
+		tcpfsm_flow_gc(tn, flow, now);
+	}
+	rhashtable_walk_stop(&tn->gc_iter);
+
+	if (end) {
+		/* A finished walker stays at the end: enter again to restart. */
+		rhashtable_walk_exit(&tn->gc_iter);
+		rhashtable_walk_enter(&tn->table, &tn->gc_iter);
+	}
+	if (!READ_ONCE(tn->dying))
+		queue_delayed_work(system_power_efficient_wq, &tn->gc,
+				   end ? TCPFSM_GC_INTERVAL : 1);
+}
+
+/* Stop the GC of @tn for good: it must not rearm once cancelled. */
+static void tcpfsm_gc_stop(struct tcpfsm_net *tn)
+{
+	WRITE_ONCE(tn->dying, true);
+	cancel_delayed_work_sync(&tn->gc);
+}
+
+/* Remove every flow of @tn, telling listeners; the hooks are gone. */
+static void tcpfsm_flush(struct tcpfsm_net *tn)
+{
+	struct rhashtable_iter iter;
+	struct tcpfsm_flow *flow;
+
+	/* Misses are possible across a resize: go again until empty. */
+	while (atomic_read(&tn->flows)) {
+		rhashtable_walk_enter(&tn->table, &iter);
+		rhashtable_walk_start(&iter);
+		while ((flow = rhashtable_walk_next(&iter))) {
+			if (IS_ERR(flow))
+				continue;
+			tcpfsm_flow_kill(tn, flow, TCPFSM_DESTROY_UNLOAD);
+		}
+		rhashtable_walk_stop(&iter);
+		rhashtable_walk_exit(&iter);
+		cond_resched();
+	}
+}
+
+static void tcpfsm_config_defaults(struct tcpfsm_config *cfg)
+{
+	memcpy(cfg->timeout, tcpfsm_param_timeout, sizeof(cfg->timeout));
+	cfg->timeout[TCPFSM_STATE_NONE] = tcpfsm_param_timeout[TCPFSM_STATE_CLOSED];
+	cfg->pickup = tcpfsm_param_pickup;
+}
+
+static int __net_init tcpfsm_table_net_init(struct net *net)
+{
+	struct tcpfsm_net *tn = tcpfsm_pernet(net);
+	int err;
+
+	tn->net = net;
+	tn->stats = alloc_percpu(struct tcpfsm_pcpu_stats);
+	if (!tn->stats)
+		return -ENOMEM;
+	err = rhashtable_init(&tn->table, &tcpfsm_rht_params);
+	if (err) {
+		free_percpu(tn->stats);
+		return err;
+	}
+	atomic64_set(&tn->gen, 0);
+	atomic_set(&tn->flows, 0);
+	spin_lock_init(&tn->cfg_lock);
+	tcpfsm_config_defaults(&tn->cfg);
+	tn->dying = false;
+	rhashtable_walk_enter(&tn->table, &tn->gc_iter);
+	INIT_DELAYED_WORK(&tn->gc, tcpfsm_gc_work);
+	queue_delayed_work(system_power_efficient_wq, &tn->gc, TCPFSM_GC_INTERVAL);
+	return 0;
+}
+
+/*
+ * Runs after the hooks' exit (registered later, so exits earlier): no new
+ * segment can arrive.  Stop the GC, then destroy the flows, then the table.
+ */
+static void __net_exit tcpfsm_table_net_exit(struct net *net)
+{
+	struct tcpfsm_net *tn = tcpfsm_pernet(net);
+
+	tcpfsm_gc_stop(tn);
+	rhashtable_walk_exit(&tn->gc_iter);
+	tcpfsm_flush(tn);
+	rhashtable_destroy(&tn->table);
+	free_percpu(tn->stats);
+}
+
+static struct pernet_operations tcpfsm_table_net_ops = {
+	.init = tcpfsm_table_net_init,
+	.exit = tcpfsm_table_net_exit,
+	.id = &tcpfsm_net_id,
+	.size = sizeof(struct tcpfsm_net),
+};
+
+void tcpfsm_table_shutdown(void)
+{
+	struct net *net;
+
+	/*
+	 * Unload: the hooks are gone and the event channel still works, so
+	 * listeners get a DESTROY for every flow.  The namespaces' exit then
+	 * only frees empty tables.
+	 */
+	down_read(&net_rwsem);
+	for_each_net(net) {
+		struct tcpfsm_net *tn = tcpfsm_pernet(net);
+
+		tcpfsm_gc_stop(tn);
+		tcpfsm_flush(tn);
+	}
+	up_read(&net_rwsem);
+}
+
+int tcpfsm_table_init(void)
+{
+	unsigned long ram = totalram_pages() << PAGE_SHIFT;
+	int err;
+
+	/* Like conntrack: one flow per 16 KiB of RAM, 64 Ki at 1 GiB. */
+	if (!tcpfsm_max_flows)
+		tcpfsm_max_flows = clamp_t(unsigned long, ram / 16384, 1024, 1U << 20);
+
+	tcpfsm_flow_cache = kmem_cache_create("tcpfsm_flow", sizeof(struct tcpfsm_flow),
+					      0, SLAB_HWCACHE_ALIGN, NULL);
+	if (!tcpfsm_flow_cache)
+		return -ENOMEM;
+	pr_debug("flow %zu bytes, slab object %u bytes\n",
+		 sizeof(struct tcpfsm_flow), kmem_cache_size(tcpfsm_flow_cache));
+
+	err = register_pernet_subsys(&tcpfsm_table_net_ops);
+	if (err)
+		kmem_cache_destroy(tcpfsm_flow_cache);
+	return err;
+}
+
+void tcpfsm_table_uninit(void)
+{
+	unregister_pernet_subsys(&tcpfsm_table_net_ops);
+	/* Flows go with call_rcu(): wait for them before the cache goes. */
+	rcu_barrier();
+	kmem_cache_destroy(tcpfsm_flow_cache);
+}
+
+void tcpfsm_walk_enter(struct net *net, struct tcpfsm_walk *w)
+{
+	rhashtable_walk_enter(&tcpfsm_pernet(net)->table, &w->iter);
+}
+
+void tcpfsm_walk_start(struct tcpfsm_walk *w)
+	__acquires(RCU)
+{
+	rhashtable_walk_start(&w->iter);
+}
+
+/* Skip resize restarts (-EAGAIN) and flows already on their way out. */
+static struct tcpfsm_flow *tcpfsm_walk_skip(struct tcpfsm_walk *w,
+					    struct tcpfsm_flow *flow)
+{
+	for (;;) {
+		if (!flow)
+			return NULL;
+		if (!IS_ERR(flow) && !(READ_ONCE(flow->fl) & TCPFSM_FL_DEAD))
+			return flow;
+		if (IS_ERR(flow) && PTR_ERR(flow) != -EAGAIN)
+			return NULL;
+		flow = rhashtable_walk_next(&w->iter);
+	}
+}
+
+struct tcpfsm_flow *tcpfsm_walk_next(struct tcpfsm_walk *w)
+{
+	return tcpfsm_walk_skip(w, rhashtable_walk_next(&w->iter));
+}
+
+struct tcpfsm_flow *tcpfsm_walk_peek(struct tcpfsm_walk *w)
+{
+	return tcpfsm_walk_skip(w, rhashtable_walk_peek(&w->iter));
+}
+
+void tcpfsm_walk_stop(struct tcpfsm_walk *w)
+	__releases(RCU)
+{
+	rhashtable_walk_stop(&w->iter);
+}
+
+void tcpfsm_walk_exit(struct tcpfsm_walk *w)
+{
+	rhashtable_walk_exit(&w->iter);
+}
+
+void tcpfsm_table_stats(struct net *net, struct tcpfsm_stats *st)
+{
+	struct tcpfsm_net *tn = tcpfsm_pernet(net);
+	const struct tcpfsm_pcpu_stats *p;
+	u64 sum[TCPFSM_CNT_MAX] = {};
+	int cpu, i;
+
+	memset(st, 0, sizeof(*st));
+	for_each_possible_cpu(cpu) {
+		p = per_cpu_ptr(tn->stats, cpu);
+		for (i = 0; i < TCPFSM_CNT_MAX; i++)
+			sum[i] += READ_ONCE(p->c[i]);
+	}
+	st->segments = sum[TCPFSM_CNT_SEGMENTS];
+	st->created = sum[TCPFSM_CNT_CREATED];
+	st->expired = sum[TCPFSM_CNT_EXPIRED];
+	st->closed = sum[TCPFSM_CNT_CLOSED];
+	st->evicted = sum[TCPFSM_CNT_EVICTED];
+	st->not_tracked = sum[TCPFSM_CNT_NOT_TRACKED];
+	st->truncated = sum[TCPFSM_CNT_TRUNCATED];
+	st->fragments = sum[TCPFSM_CNT_FRAGMENTS];
+	st->events_lost = sum[TCPFSM_CNT_EVENTS_LOST];
+	for (i = 0; i < __TCPFSM_REASON_MAX; i++)
+		st->invalid[i] = sum[TCPFSM_CNT_INVALID + i];
+	st->flows = atomic_read(&tn->flows);
+	st->flows_total = atomic_read(&tcpfsm_flows_total);
+	st->max_flows = READ_ONCE(tcpfsm_max_flows);
+	st->flow_bytes = kmem_cache_size(tcpfsm_flow_cache);
+}
+EXPORT_SYMBOL_IF_KUNIT(tcpfsm_table_stats);
+
+void tcpfsm_table_config(struct net *net, struct tcpfsm_config *cfg)
+{
+	struct tcpfsm_net *tn = tcpfsm_pernet(net);
+
+	spin_lock_bh(&tn->cfg_lock);
+	*cfg = tn->cfg;
+	spin_unlock_bh(&tn->cfg_lock);
+}
+
+int tcpfsm_table_set_config(struct net *net, const struct tcpfsm_config *cfg)
+{
+	struct tcpfsm_net *tn = tcpfsm_pernet(net);
+	int i;
+
+	for (i = 1; i < __TCPFSM_STATE_MAX; i++)
+		if (!cfg->timeout[i] || cfg->timeout[i] > TCPFSM_TIMEOUT_MAX)
+			return -EINVAL;
+
+	spin_lock_bh(&tn->cfg_lock);
+	for (i = 1; i < __TCPFSM_STATE_MAX; i++)
+		WRITE_ONCE(tn->cfg.timeout[i], cfg->timeout[i]);
+	WRITE_ONCE(tn->cfg.pickup, cfg->pickup);
+	spin_unlock_bh(&tn->cfg_lock);
+	return 0;
+}
+
+u32 tcpfsm_table_max_flows(void)
+{
+	return READ_ONCE(tcpfsm_max_flows);
+}
+
+/* Lowering the limit evicts nothing: new flows wait until enough are gone. */
+int tcpfsm_table_set_max_flows(u32 max)
+{
+	if (!max || max > TCPFSM_MAX_FLOWS_MAX)
+		return -EINVAL;
+	WRITE_ONCE(tcpfsm_max_flows, max);
+	return 0;
+}
+
+void tcpfsm_table_count_skip(struct net *net, bool fragment)
+{
+	struct tcpfsm_net *tn = tcpfsm_pernet(net);
+
+	if (fragment)
+		tcpfsm_count(tn, TCPFSM_CNT_FRAGMENTS);
+	else
+		tcpfsm_count(tn, TCPFSM_CNT_TRUNCATED);
+}
+
+void tcpfsm_table_count_event_lost(struct net *net)
+{
+	tcpfsm_count(tcpfsm_pernet(net), TCPFSM_CNT_EVENTS_LOST);
+}
