@@ -1,0 +1,213 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Netfilter hooks: parse each TCP segment and hand it to the table.
+ *
+ * Every segment is seen exactly once per namespace: locally sent ones at
+ * LOCAL_OUT, everything else at PRE_ROUTING, except what arrives on a
+ * loopback device, which this namespace already saw leaving.  Forwarded
+ * segments are seen at PRE_ROUTING only.  We run just after conntrack and
+ * defragmentation, never change or drop anything, never sleep.
+ */
+
+#include <linux/kernel.h>
+#include <linux/netdevice.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter_ipv4.h>
+#include <linux/netfilter_ipv6.h>
+#include <linux/ip.h>
+#include <linux/ipv6.h>
+#include <linux/tcp.h>
+#include <net/ip.h>
+#include <net/ipv6.h>
+#include <net/net_namespace.h>
+
+#include "tcpfsm_hooks.h"
+#include "tcpfsm_table.h"
+
+/*
+ * Fill @seg from the TCP header at @thoff; @len is the IP payload length.
+ * Returns false (and counts it) when the header is truncated or lies.
+ */
+static bool tcpfsm_parse_tcp(struct net *net, const struct sk_buff *skb,
+			     unsigned int thoff, unsigned int len,
+			     struct tcpfsm_tuple *t, struct tcpfsm_seg *seg)
+{
+	u8 _opt[MAX_TCP_OPTION_SPACE];
+	const struct tcphdr *th;
+	struct tcphdr _th;
+	unsigned int doff, i;
+	const u8 *opt;
+
+	th = skb_header_pointer(skb, thoff, sizeof(_th), &_th);
+	doff = th ? th->doff * 4 : 0;
+	if (!th || doff < sizeof(_th) || doff > len) {
+		tcpfsm_table_count_skip(net, false);
+		return false;
+	}
+
+	t->port[0] = th->source;
+	t->port[1] = th->dest;
+	seg->seq = ntohl(th->seq);
+	seg->ack = ntohl(th->ack_seq);
+	seg->win = ntohs(th->window);
+	seg->flags = tcp_flag_byte(th);
+	seg->len = len - doff;
+	seg->dir = TCPFSM_DIR_ORIG;
+	seg->wscale = TCPFSM_WSCALE_NONE;
+
+	/* Window scale is only meaningful on SYNs (RFC 7323 2.2). */
+	if (!th->syn || doff == sizeof(_th))
+		return true;
+	opt = skb_header_pointer(skb, thoff + sizeof(_th), doff - sizeof(_th), _opt);
+	if (!opt) {
+		tcpfsm_table_count_skip(net, false);
+		return false;
+	}
+	for (i = 0; i < doff - sizeof(_th);) {
+		if (opt[i] == TCPOPT_EOL)
+			break;
+		if (opt[i] == TCPOPT_NOP) {
+			i++;
+			continue;
+		}
+		if (i + 1 >= doff - sizeof(_th) || opt[i + 1] < 2)
+			break;		/* malformed: ignore the rest */
+		if (opt[i] == TCPOPT_WINDOW && opt[i + 1] == TCPOLEN_WINDOW &&
+		    i + TCPOLEN_WINDOW <= doff - sizeof(_th))
+			seg->wscale = min_t(u8, opt[i + 2], TCPFSM_WSCALE_MAX);
+		i += opt[i + 1];
+	}
+	return true;
+}
+
+/* A GSO skb stands for gso_segs segments on the wire. */
+static u32 tcpfsm_segs(const struct sk_buff *skb)
+{
+	return skb_is_gso(skb) ? max_t(u32, skb_shinfo(skb)->gso_segs, 1) : 1;
+}
+
+static bool tcpfsm_seen_at_local_out(const struct nf_hook_state *state)
+{
+	return state->hook == NF_INET_PRE_ROUTING && state->in &&
+	       (state->in->flags & IFF_LOOPBACK);
+}
+
+static unsigned int tcpfsm_hook_ipv4(void *priv, struct sk_buff *skb,
+				     const struct nf_hook_state *state)
+{
+	unsigned int nhoff = skb_network_offset(skb), thoff;
+	struct tcpfsm_tuple t = { .family = AF_INET };
+	const struct iphdr *iph;
+	struct tcpfsm_seg seg;
+	struct iphdr _iph;
+
+	if (tcpfsm_seen_at_local_out(state))
+		return NF_ACCEPT;
+	iph = skb_header_pointer(skb, nhoff, sizeof(_iph), &_iph);
+	if (!iph || iph->protocol != IPPROTO_TCP)
+		return NF_ACCEPT;
+	if (ntohs(iph->frag_off) & IP_OFFSET) {
+		tcpfsm_table_count_skip(state->net, true);
+		return NF_ACCEPT;
+	}
+	thoff = nhoff + iph->ihl * 4;
+	if (iph->ihl < 5 || thoff > skb->len) {
+		tcpfsm_table_count_skip(state->net, false);
+		return NF_ACCEPT;
+	}
+	/* skb->len, not tot_len: a GSO skb's tot_len may be 0 (BIG TCP). */
+	if (!tcpfsm_parse_tcp(state->net, skb, thoff, skb->len - thoff, &t, &seg))
+		return NF_ACCEPT;
+	t.addr[0].ip = iph->saddr;
+	t.addr[1].ip = iph->daddr;
+	tcpfsm_table_segment(state->net, &t, &seg, tcpfsm_segs(skb));
+	return NF_ACCEPT;
+}
+
+static unsigned int tcpfsm_hook_ipv6(void *priv, struct sk_buff *skb,
+				     const struct nf_hook_state *state)
+{
+	struct tcpfsm_tuple t = { .family = AF_INET6 };
+	unsigned int thoff = 0;
+	const struct ipv6hdr *ip6h;
+	struct tcpfsm_seg seg;
+	struct ipv6hdr _ip6h;
+	unsigned short fragoff = 0;
+	int proto;
+
+	if (tcpfsm_seen_at_local_out(state))
+		return NF_ACCEPT;
+	ip6h = skb_header_pointer(skb, skb_network_offset(skb), sizeof(_ip6h), &_ip6h);
+	if (!ip6h)
+		return NF_ACCEPT;
+	/* Target -1: the last header, with fragoff set past a first fragment. */
+	proto = ipv6_find_hdr(skb, &thoff, -1, &fragoff, NULL);
+	if (proto != IPPROTO_TCP) {
+		if (proto < 0)
+			tcpfsm_table_count_skip(state->net, false);
+		return NF_ACCEPT;
+	}
+	if (fragoff) {
+		tcpfsm_table_count_skip(state->net, true);
+		return NF_ACCEPT;
+	}
+	if (!tcpfsm_parse_tcp(state->net, skb, thoff, skb->len - thoff, &t, &seg))
+		return NF_ACCEPT;
+	t.addr[0].in6 = ip6h->saddr;
+	t.addr[1].in6 = ip6h->daddr;
+	tcpfsm_table_segment(state->net, &t, &seg, tcpfsm_segs(skb));
+	return NF_ACCEPT;
+}
+
+/* Just after conntrack, so its defragmentation has already happened. */
+static const struct nf_hook_ops tcpfsm_nf_ops[] = {
+	{
+		.hook = tcpfsm_hook_ipv4,
+		.pf = NFPROTO_IPV4,
+		.hooknum = NF_INET_PRE_ROUTING,
+		.priority = NF_IP_PRI_CONNTRACK + 1,
+	},
+	{
+		.hook = tcpfsm_hook_ipv4,
+		.pf = NFPROTO_IPV4,
+		.hooknum = NF_INET_LOCAL_OUT,
+		.priority = NF_IP_PRI_CONNTRACK + 1,
+	},
+	{
+		.hook = tcpfsm_hook_ipv6,
+		.pf = NFPROTO_IPV6,
+		.hooknum = NF_INET_PRE_ROUTING,
+		.priority = NF_IP6_PRI_CONNTRACK + 1,
+	},
+	{
+		.hook = tcpfsm_hook_ipv6,
+		.pf = NFPROTO_IPV6,
+		.hooknum = NF_INET_LOCAL_OUT,
+		.priority = NF_IP6_PRI_CONNTRACK + 1,
+	},
+};
+
+static int __net_init tcpfsm_hooks_net_init(struct net *net)
+{
+	return nf_register_net_hooks(net, tcpfsm_nf_ops, ARRAY_SIZE(tcpfsm_nf_ops));
+}
+
+static void __net_exit tcpfsm_hooks_net_exit(struct net *net)
+{
+	nf_unregister_net_hooks(net, tcpfsm_nf_ops, ARRAY_SIZE(tcpfsm_nf_ops));
+}
+
+static struct pernet_operations tcpfsm_hooks_net_ops = {
+	.init = tcpfsm_hooks_net_init,
+	.exit = tcpfsm_hooks_net_exit,
+};
+
+int tcpfsm_hooks_init(void)
+{
+	return register_pernet_subsys(&tcpfsm_hooks_net_ops);
+}
+
+void tcpfsm_hooks_uninit(void)
+{
+	unregister_pernet_subsys(&tcpfsm_hooks_net_ops);
+}
