@@ -1,0 +1,89 @@
+# shellcheck shell=bash
+# Helpers for the in-VM scenario tests (tests/NN-name.sh). A test does:
+#   . "$(dirname "$0")/lib.sh"
+# and runs as root inside the VM with TCPFSM_KO, TCPFSM_KVER, TCPFSM_TOOLS,
+# TCPFSM_REPO and TCPFSM_RESULTS set. Any failing command fails the test.
+set -euo pipefail
+trap 'echo "FAIL: ${BASH_SOURCE[0]}:$LINENO: $BASH_COMMAND" >&2' ERR
+trap _tcpfsm_exit EXIT
+
+IP=/usr/sbin/ip
+_tcpfsm_netns=()
+
+fail() {
+	echo "FAIL: $*" >&2
+	exit 1
+}
+
+tcpfsm_load() {
+	[[ -n ${TCPFSM_KO:-} && -f $TCPFSM_KO ]] || fail "TCPFSM_KO not set or missing"
+	insmod "$TCPFSM_KO" "$@" || fail "insmod $TCPFSM_KO $*"
+}
+
+tcpfsm_unload() {
+	rmmod tcpfsm || fail "rmmod tcpfsm"
+}
+
+tcpfsm_loaded() {
+	[[ -d /sys/module/tcpfsm ]]
+}
+
+# wait_for TIMEOUT_S CMD...: poll CMD every 0.1 s until it succeeds.
+wait_for() {
+	local timeout=$1 deadline now
+	shift
+	deadline=$(($(date +%s%N) + ${timeout%.*} * 1000000000))
+	until "$@" >/dev/null 2>&1; do
+		now=$(date +%s%N)
+		((now < deadline)) || fail "timed out after ${timeout}s waiting for: $*"
+		sleep 0.1
+	done
+}
+
+# netns_pair NS1 NS2 V4NET V6NET, e.g. netns_pair a b 10.1.1 fd00:1::
+# Two namespaces joined by veth (veth0 on both sides): NS1 gets V4NET.1/24 and
+# V6NET1/64, NS2 gets V4NET.2/24 and V6NET2/64 (exported as NS1_V4, NS2_V4,
+# NS1_V6, NS2_V6). Returns when both links are up and the addresses usable.
+netns_pair() {
+	local ns1=$1 ns2=$2 v4=$3 v6=$4 ns i=0
+	$IP netns add "$ns1"
+	_tcpfsm_netns+=("$ns1")
+	$IP netns add "$ns2"
+	_tcpfsm_netns+=("$ns2")
+	$IP link add veth0 netns "$ns1" type veth peer name veth0 netns "$ns2"
+	for ns in "$ns1" "$ns2"; do
+		i=$((i + 1))
+		$IP -n "$ns" link set lo up
+		$IP -n "$ns" addr add "$v4.$i/24" dev veth0
+		$IP -n "$ns" addr add "$v6$i/64" dev veth0 nodad
+		$IP -n "$ns" link set veth0 up
+	done
+	export NS1_V4=$v4.1 NS2_V4=$v4.2 NS1_V6=${v6}1 NS2_V6=${v6}2
+	for ns in "$ns1" "$ns2"; do
+		wait_for 10 _netns_ready "$ns"
+	done
+}
+
+_netns_ready() {
+	$IP -n "$1" link show veth0 | grep -q 'state UP' &&
+		! $IP -n "$1" addr show dev veth0 | grep -q tentative
+}
+
+cleanup_netns() {
+	local ns
+	for ns in "${_tcpfsm_netns[@]}"; do
+		$IP netns del "$ns" 2>/dev/null || true
+	done
+	_tcpfsm_netns=()
+}
+
+_tcpfsm_exit() {
+	local rc=$?
+	trap - ERR
+	cleanup_netns
+	if tcpfsm_loaded && ! rmmod tcpfsm; then
+		echo "FAIL: rmmod tcpfsm at exit" >&2
+		rc=1
+	fi
+	exit "$rc"
+}
