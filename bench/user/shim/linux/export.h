@@ -1,0 +1,3 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#define EXPORT_SYMBOL(s)
+#define EXPORT_SYMBOL_GPL(s)
