@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# tcpfsm-timeout: 900
 # 10,000 concurrent connections tracked, carried and expired; then a table
 # smaller than the load stays bounded, evicts, and still harms no packet.
 . "$(dirname "$0")/lib.sh"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# tcpfsm-timeout: 300
 # Unload is clean at any moment: repeatedly, under connection churn and while
 # /proc/net/tcpfsm is being read.  The churn must never lose a connection.
 . "$(dirname "$0")/lib.sh"

@@ -1,0 +1,74 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0
+"""The demo, inside the VM: real connections between two namespaces and what
+/proc/net/tcpfsm (and `tcpfsm watch`, when built) shows at each moment."""
+import os
+import socket
+import subprocess
+import sys
+
+repo = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(repo, 'tests', 'py'))
+from tcpfsm import (IP, Conn, Topology, abort, accept, connect, ep,  # noqa: E402
+                    listener, netns, ns_run, read_eof, read_ns)
+
+CLI = os.path.join(repo, 'tools', 'tcpfsm')
+
+
+def show(title, conn_list, cstate, sstate):
+    for conn in conn_list:
+        conn.expect(cstate, sstate, title)
+    print('\n## %s\n$ cat /proc/net/tcpfsm        (in namespace "client")' % title)
+    print(read_ns('client', '/proc/net/tcpfsm'), end='', flush=True)
+
+
+def main():
+    topo = Topology()
+    c, s = topo.ns('client'), topo.ns('server')
+    topo.link(c, s, '10.0.0', 'fd00')
+    ns_run(c, IP, 'route', 'add', '192.0.2.0/24', 'via', '10.0.0.2')
+    watch = None
+    if os.access(CLI, os.X_OK):
+        with netns(c):
+            watch = subprocess.Popen([CLI, 'watch'], stdout=subprocess.PIPE, text=True)
+    try:
+        print('\n## A SYN that nobody answers: the server is shown in LISTEN')
+        lone = connect(c, '10.0.0.1', '192.0.2.1', 41000, 80, block=False)
+        show('after the SYN', [Conn(ep('10.0.0.1', 41000), ep('192.0.2.1', 80), [c], cns=c)],
+             'SYN-SENT', 'LISTEN')
+        conns, socks = [], []
+        for caddr, saddr, port in (('10.0.0.1', '10.0.0.2', 40000), ('fd00::1', 'fd00::2', 40001)):
+            lst = listener(s, saddr, 80)
+            cl = connect(c, caddr, saddr, port, 80)
+            sv = accept(lst)
+            lst.close()
+            cl.sendall(b'GET / HTTP/1.0\r\n\r\n')
+            sv.recv(100)
+            conns.append(Conn(ep(caddr, port), ep(saddr, 80), [c, s], c, s))
+            socks.append((cl, sv))
+        show('IPv4 and IPv6 connections established, data sent', conns, 'ESTABLISHED', 'ESTABLISHED')
+        for cl, sv in socks:
+            cl.shutdown(socket.SHUT_WR)
+        show('the clients closed their side (shutdown): server still talking', conns,
+             'FIN-WAIT-2', 'CLOSE-WAIT')
+        cl, sv = socks[0]
+        sv.sendall(b'HTTP/1.0 200 OK\r\n\r\nhello')
+        read_eof(sv)
+        sv.close()
+        show('the IPv4 server closed too: TIME-WAIT on the side that closed first',
+             conns[:1], 'TIME-WAIT', 'CLOSED')
+        abort(socks[1][1])
+        show('the IPv6 server reset its connection (SO_LINGER 0)', conns[1:], 'CLOSED', 'CLOSED')
+        lone.close()
+        print('\n$ cat /proc/net/stat/tcpfsm     (in namespace "client")')
+        print(read_ns(c, '/proc/net/stat/tcpfsm'), end='')
+    finally:
+        if watch:
+            watch.terminate()
+            out = watch.communicate(timeout=30)[0]
+            print('\n$ tcpfsm watch                  (in namespace "client", during all of the above)')
+            print(out, end='')
+        topo.cleanup()
+
+
+main()
