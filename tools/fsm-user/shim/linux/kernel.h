@@ -1,0 +1,12 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Userspace stand-in for <linux/kernel.h>: min_t, max_t, ARRAY_SIZE. */
+#ifndef _TCPFSM_SHIM_LINUX_KERNEL_H
+#define _TCPFSM_SHIM_LINUX_KERNEL_H
+
+#include <linux/types.h>
+
+#define min_t(type, a, b) ((type)(a) < (type)(b) ? (type)(a) : (type)(b))
+#define max_t(type, a, b) ((type)(a) > (type)(b) ? (type)(a) : (type)(b))
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+#endif
