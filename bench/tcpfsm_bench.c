@@ -1,0 +1,319 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tcpfsm_bench: in-kernel microbenchmark of the flow table.
+ *
+ * The table's entry points are not exported from tcpfsm.ko (only under
+ * KUnit), so this module is a unity build: it includes tcpfsm_table.c and
+ * links tcpfsm_fsm.c and tcpfsm_netlink.c, i.e. the same code as tcpfsm.ko
+ * minus the netfilter hooks and /proc.  It registers the same generic
+ * netlink family, so it must not be loaded together with tcpfsm.ko, and a
+ * `tcpfsm watch` listener attaches to it the same way.
+ *
+ * Driven through /sys/kernel/debug/tcpfsm_bench (init_net only):
+ *   echo "fill N"    > ...  create N flows (one SYN each), report ns/insert
+ *   echo "seg M"     > ...  M segments on one established flow, ns/segment
+ *   echo "scan"      > ...  one GC pass that expires nothing, ns/flow
+ *   echo "expire"    > ...  one GC pass that expires everything, ns/flow
+ *   echo "rate R K"  > ...  K new flows paced at R/s (for event loss)
+ *   cat ...                 the last command's "key value" lines
+ * The table's own GC is held off while the bench runs.
+ */
+#include "tcpfsm_table.c"
+
+#include <linux/debugfs.h>
+#include <linux/ktime.h>
+#include <linux/delay.h>
+
+static struct dentry *bench_dir;
+static DEFINE_MUTEX(bench_lock);
+static char bench_out[2048];
+static size_t bench_len;
+static u32 bench_next;		/* next filler flow index */
+static u32 bench_est_port = 1000;
+
+#define OUT(fmt, ...) (bench_len += scnprintf(bench_out + bench_len, \
+			sizeof(bench_out) - bench_len, fmt "\n", ##__VA_ARGS__))
+
+static void bench_tuple(struct tcpfsm_tuple *t, u32 i, bool reply)
+{
+	__be32 c = htonl(0x0a000000 | (i & 0xffffff)), s = htonl(0x0aff0001);
+	__be16 cp = htons(1024 + (i >> 24)), sp = htons(80);
+
+	memset(t, 0, sizeof(*t));
+	t->family = AF_INET;
+	t->addr[reply].ip = c;
+	t->addr[!reply].ip = s;
+	t->port[reply] = cp;
+	t->port[!reply] = sp;
+}
+
+static void bench_seg(struct tcpfsm_seg *s, u32 seq, u32 ack, u32 len, u16 win,
+		      u8 flags, u8 wscale)
+{
+	s->seq = seq;
+	s->ack = ack;
+	s->len = len;
+	s->win = win;
+	s->flags = flags;
+	s->wscale = wscale;
+	s->dir = TCPFSM_DIR_ORIG;
+}
+
+static u64 bench_events_lost(struct tcpfsm_net *tn)
+{
+	struct tcpfsm_stats st;
+
+	tcpfsm_table_stats(tn->net, &st);
+	return st.events_lost;
+}
+
+static void bench_fill(struct tcpfsm_net *tn, u32 n)
+{
+	struct tcpfsm_tuple t;
+	struct tcpfsm_seg s;
+	u64 t0, dt = 0, lost0 = bench_events_lost(tn);
+	u32 i, flows0 = atomic_read(&tn->flows);
+	const struct bucket_table *tbl;
+
+	if (READ_ONCE(tcpfsm_max_flows) < atomic_read(&tcpfsm_flows_total) + n + 16)
+		WRITE_ONCE(tcpfsm_max_flows, atomic_read(&tcpfsm_flows_total) + n + 16);
+	bench_seg(&s, 1000, 0, 0, 64240, TCPFSM_TH_SYN, 7);
+	for (i = 0; i < n; i++) {
+		bench_tuple(&t, bench_next++, false);
+		t0 = ktime_get_ns();
+		tcpfsm_table_segment(tn->net, &t, &s, 1);
+		dt += ktime_get_ns() - t0;
+		if ((i & 255) == 255)
+			cond_resched();
+	}
+	rcu_read_lock();
+	tbl = rht_dereference_rcu(tn->table.tbl, &tn->table);
+	OUT("inserted %u", atomic_read(&tn->flows) - flows0);
+	OUT("flows %u", atomic_read(&tn->flows));
+	OUT("insert_ns %llu", n ? dt / n : 0);
+	OUT("buckets %u", tbl->size);
+	rcu_read_unlock();
+	OUT("flow_obj_bytes %u", kmem_cache_size(tcpfsm_flow_cache));
+	OUT("flow_struct_bytes %zu", sizeof(struct tcpfsm_flow));
+	OUT("events_lost %llu", bench_events_lost(tn) - lost0);
+}
+
+/* Handshake a fresh flow, then M segments: data one way, an ACK back. */
+static void bench_segments(struct tcpfsm_net *tn, u32 m)
+{
+	u32 c = 5000, sv = 9000, i, port = bench_est_port++;
+	struct tcpfsm_tuple to, back;
+	struct tcpfsm_seg s;
+	struct tcpfsm_flow *flow;
+	u64 t0, dt = 0, dt_clk = 0, inval0, inval1;
+	struct tcpfsm_stats st;
+
+	bench_tuple(&to, 0, false);
+	to.port[0] = htons(port);
+	to.addr[0].ip = htonl(0x0afe0001);
+	back = to;
+	swap(back.addr[0], back.addr[1]);
+	swap(back.port[0], back.port[1]);
+
+	bench_seg(&s, c, 0, 0, 64240, TCPFSM_TH_SYN, 7);
+	tcpfsm_table_segment(tn->net, &to, &s, 1);
+	bench_seg(&s, sv, c + 1, 0, 65160, TCPFSM_TH_SYN | TCPFSM_TH_ACK, 7);
+	tcpfsm_table_segment(tn->net, &back, &s, 1);
+	c++;
+	sv++;
+	bench_seg(&s, c, sv, 0, 502, TCPFSM_TH_ACK, TCPFSM_WSCALE_NONE);
+	tcpfsm_table_segment(tn->net, &to, &s, 1);
+
+	tcpfsm_table_stats(tn->net, &st);
+	inval0 = 0;
+	for (i = 0; i < __TCPFSM_REASON_MAX; i++)
+		inval0 += st.invalid[i];
+	for (i = 0; i < m; i++) {
+		if (i & 1) {
+			bench_seg(&s, sv, c, 0, 2000, TCPFSM_TH_ACK, TCPFSM_WSCALE_NONE);
+			t0 = ktime_get_ns();
+			tcpfsm_table_segment(tn->net, &back, &s, 1);
+		} else {
+			bench_seg(&s, c, sv, 1448, 502, TCPFSM_TH_ACK, TCPFSM_WSCALE_NONE);
+			c += 1448;
+			t0 = ktime_get_ns();
+			tcpfsm_table_segment(tn->net, &to, &s, 1);
+		}
+		dt += ktime_get_ns() - t0;
+		if ((i & 1023) == 1023)
+			cond_resched();
+	}
+	tcpfsm_table_stats(tn->net, &st);
+	inval1 = 0;
+	for (i = 0; i < __TCPFSM_REASON_MAX; i++)
+		inval1 += st.invalid[i];
+	rcu_read_lock();
+	flow = tcpfsm_table_lookup(tn->net, &to);
+	OUT("est_state %s/%s", flow ? tcpfsm_state_name(flow->conn.peer[0].state) : "-",
+	    flow ? tcpfsm_state_name(flow->conn.peer[1].state) : "-");
+	rcu_read_unlock();
+	/* The cost of the timing itself, to subtract. */
+	t0 = ktime_get_ns();
+	for (i = 0; i < 1000; i++) {
+		u64 a = ktime_get_ns();
+
+		barrier();
+		dt_clk += ktime_get_ns() - a;
+	}
+	OUT("segment_ns %llu", m ? dt / m : 0);
+	OUT("clock_overhead_ns %llu", dt_clk / 1000);
+	OUT("segments %u", m);
+	OUT("invalid %llu", inval1 - inval0);
+	OUT("flows %u", atomic_read(&tn->flows));
+}
+
+/* One GC pass over every flow at time @now; ns per flow visited. */
+static void bench_gc(struct tcpfsm_net *tn, u32 now, const char *key)
+{
+	struct rhashtable_iter it;
+	struct tcpfsm_flow *flow;
+	u64 t0, dt = 0, lost0 = bench_events_lost(tn);
+	u32 n = 0, flows0 = atomic_read(&tn->flows);
+
+	rhashtable_walk_enter(&tn->table, &it);
+	rhashtable_walk_start(&it);
+	t0 = ktime_get_ns();
+	while ((flow = rhashtable_walk_next(&it))) {
+		if (IS_ERR(flow))
+			continue;
+		tcpfsm_flow_gc(tn, flow, now);
+		if ((++n & 1023) == 0) {
+			dt += ktime_get_ns() - t0;
+			rhashtable_walk_stop(&it);
+			cond_resched();
+			rhashtable_walk_start(&it);
+			t0 = ktime_get_ns();
+		}
+	}
+	dt += ktime_get_ns() - t0;
+	rhashtable_walk_stop(&it);
+	rhashtable_walk_exit(&it);
+	OUT("%s_visited %u", key, n);
+	OUT("%s_removed %u", key, flows0 - atomic_read(&tn->flows));
+	OUT("%s_ns %llu", key, n ? dt / n : 0);
+	OUT("events_lost %llu", bench_events_lost(tn) - lost0);
+	rcu_barrier();		/* free them now, untimed */
+	OUT("flows %u", atomic_read(&tn->flows));
+}
+
+/* @k new flows paced at @rate per second; report events lost meanwhile. */
+static void bench_rate(struct tcpfsm_net *tn, u32 rate, u32 k)
+{
+	struct tcpfsm_tuple t;
+	struct tcpfsm_seg s;
+	u64 start = ktime_get_ns(), lost0 = bench_events_lost(tn), due;
+	u32 i;
+
+	if (READ_ONCE(tcpfsm_max_flows) < atomic_read(&tcpfsm_flows_total) + k + 16)
+		WRITE_ONCE(tcpfsm_max_flows, atomic_read(&tcpfsm_flows_total) + k + 16);
+	bench_seg(&s, 1000, 0, 0, 64240, TCPFSM_TH_SYN, 7);
+	for (i = 0; i < k; i++) {
+		due = start + div_u64((u64)i * NSEC_PER_SEC, rate);
+		while (ktime_get_ns() < due) {
+			if (due - ktime_get_ns() > 2 * NSEC_PER_MSEC)
+				usleep_range(1000, 1500);
+			else
+				cpu_relax();
+		}
+		bench_tuple(&t, bench_next++, false);
+		tcpfsm_table_segment(tn->net, &t, &s, 1);
+		if ((i & 255) == 255)
+			cond_resched();
+	}
+	OUT("rate_target %u", rate);
+	OUT("rate_achieved %llu", div64_u64((u64)k * NSEC_PER_SEC,
+					    max_t(u64, ktime_get_ns() - start, 1)));
+	OUT("events_sent %u", k);
+	OUT("events_lost %llu", bench_events_lost(tn) - lost0);
+}
+
+static ssize_t bench_write(struct file *file, const char __user *ubuf,
+			   size_t len, loff_t *ppos)
+{
+	struct tcpfsm_net *tn = tcpfsm_pernet(&init_net);
+	char buf[64], cmd[16];
+	u32 a = 0, b = 0;
+	int n;
+
+	if (len >= sizeof(buf))
+		return -EINVAL;
+	if (copy_from_user(buf, ubuf, len))
+		return -EFAULT;
+	buf[len] = 0;
+	n = sscanf(buf, "%15s %u %u", cmd, &a, &b);
+	if (n < 1)
+		return -EINVAL;
+
+	mutex_lock(&bench_lock);
+	cancel_delayed_work_sync(&tn->gc);
+	bench_len = 0;
+	bench_out[0] = 0;
+	if (!strcmp(cmd, "fill") && n >= 2)
+		bench_fill(tn, a);
+	else if (!strcmp(cmd, "seg") && n >= 2)
+		bench_segments(tn, a);
+	else if (!strcmp(cmd, "scan"))
+		bench_gc(tn, tcpfsm_now(), "scan");
+	else if (!strcmp(cmd, "expire"))	/* far past every timeout */
+		bench_gc(tn, tcpfsm_now() + TCPFSM_TIMEOUT_MAX * HZ + HZ, "expire");
+	else if (!strcmp(cmd, "rate") && n >= 3 && a)
+		bench_rate(tn, a, b);
+	else
+		len = -EINVAL;
+	if (!READ_ONCE(tn->dying))
+		queue_delayed_work(system_power_efficient_wq, &tn->gc, TCPFSM_GC_INTERVAL);
+	mutex_unlock(&bench_lock);
+	return len;
+}
+
+static ssize_t bench_read(struct file *file, char __user *ubuf, size_t len,
+			  loff_t *ppos)
+{
+	ssize_t ret;
+
+	mutex_lock(&bench_lock);
+	ret = simple_read_from_buffer(ubuf, len, ppos, bench_out, bench_len);
+	mutex_unlock(&bench_lock);
+	return ret;
+}
+
+static const struct file_operations bench_fops = {
+	.owner = THIS_MODULE,
+	.read = bench_read,
+	.write = bench_write,
+	.llseek = default_llseek,
+};
+
+static int __init tcpfsm_bench_init(void)
+{
+	int err;
+
+	err = tcpfsm_table_init();
+	if (err)
+		return err;
+	err = tcpfsm_netlink_init();
+	if (err) {
+		tcpfsm_table_uninit();
+		return err;
+	}
+	bench_dir = debugfs_create_file("tcpfsm_bench", 0600, NULL, NULL, &bench_fops);
+	return 0;
+}
+
+static void __exit tcpfsm_bench_exit(void)
+{
+	debugfs_remove(bench_dir);
+	tcpfsm_table_shutdown();
+	tcpfsm_netlink_uninit();
+	tcpfsm_table_uninit();
+}
+
+module_init(tcpfsm_bench_init);
+module_exit(tcpfsm_bench_exit);
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("tcpfsm flow table microbenchmark (not for production)");
