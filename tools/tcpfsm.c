@@ -1569,7 +1569,6 @@ again:
 			"%u removed, %u in view\n", prog,
 			sc.hdr.full ? "a full dump" : "a since-generation dump",
 			w->upd, w->del, view_n);
-	(void)since;
 }
 
 static int group_of(uint8_t cmd)
@@ -1690,6 +1689,12 @@ static int cmd_watch(struct nl *nl, const struct opts *o)
 
 	/* Subscribed first, so nothing falls between the dump and the events. */
 	resync(&w, true);
+	if (o->json)
+		printf("{\"event\":\"ready\",\"flows\":%u,\"gen\":%" PRIu64 "}\n", view_n,
+		       w.max_gen);
+	else
+		printf("-- watching, %u flows in the table\n", view_n);
+	fflush(stdout);
 
 	while (!got_term) {
 		const struct nlmsghdr *m;
