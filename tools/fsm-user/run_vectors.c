@@ -3,12 +3,14 @@
  * Run every scenario of kunit/tcpfsm_vectors.h against tcpfsm_fsm.c in
  * userspace: one line per scenario, then "N passed, N failed"; the exit
  * status is non-zero when any scenario fails.  The same checks as the KUnit
- * suite tcpfsm_fsm_scenarios.
+ * suite tcpfsm_fsm_scenarios.  Then the random walks of kunit/tcpfsm_props.h
+ * (the KUnit suite tcpfsm_fsm_properties), one line per seed.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "tcpfsm_vectors.h"
+#include "tcpfsm_props.h"
 
 static const char *verdict_name(unsigned int v)
 {
@@ -102,12 +104,50 @@ static int run_vector(const struct tcpfsm_vector *v)
 	return 0;
 }
 
+/* The same seeds and sizes as the KUnit suite, and a few more. */
+static int run_walk(u64 seed, u32 conns, u32 steps)
+{
+	struct tcpfsm_walk w = { .seed = seed, .conns = conns, .steps = steps };
+	u32 all = TCPFSM_STATE_MASK_ALL, i;
+
+	tcpfsm_walk_run(&w);
+	if (!w.failures && (w.visited & all) == all) {
+		printf("PASS properties seed %#llx (%u segments)\n",
+		       (unsigned long long)seed, w.segments);
+		return 0;
+	}
+	if (!w.failures) {
+		printf("FAIL properties seed %#llx: states never reached %#x\n",
+		       (unsigned long long)seed, all & ~w.visited);
+		return 1;
+	}
+	printf("FAIL properties seed %#llx: %u violations of %u invariants\n",
+	       (unsigned long long)seed, w.failures, w.nkinds);
+	for (i = 0; i < w.nkinds; i++) {
+		const struct tcpfsm_walk_fail *f = &w.kinds[i];
+
+		printf("  %s: conn %u step %u dir %u flags %#x seq %#x ack %#x len %u win %u ws %u: %s/%s -> %s/%s %s %s\n",
+		       f->what, f->conn, f->step, f->seg.dir, f->seg.flags,
+		       f->seg.seq, f->seg.ack, f->seg.len, f->seg.win,
+		       f->seg.wscale, tcpfsm_state_name(f->before[0]),
+		       tcpfsm_state_name(f->before[1]),
+		       tcpfsm_state_name(f->after[0]),
+		       tcpfsm_state_name(f->after[1]),
+		       verdict_name(f->verdict), tcpfsm_reason_name(f->reason));
+	}
+	return 1;
+}
+
 int main(void)
 {
 	unsigned int i, failed = 0, n = ARRAY_SIZE(tcpfsm_vectors);
+	unsigned int nw = 0;
 
 	for (i = 0; i < n; i++)
 		failed += run_vector(&tcpfsm_vectors[i]);
-	printf("%u passed, %u failed\n", n - failed, failed);
+	for (i = 0; i < ARRAY_SIZE(tcpfsm_prop_seeds); i++, nw++)
+		failed += run_walk(tcpfsm_prop_seeds[i], TCPFSM_PROP_CONNS,
+				   TCPFSM_PROP_STEPS);
+	printf("%u passed, %u failed\n", n + nw - failed, failed);
 	return failed ? 1 : 0;
 }
