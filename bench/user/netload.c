@@ -1,0 +1,158 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Traffic for the whole-system benchmark (runs inside the VM):
+ *   netload serve PORT              accept and close at once, forever
+ *   netload conn IP PORT SECONDS    connect/read EOF/close in a loop; prints
+ *                                   "conns N" and "conn_per_s R"
+ *   netload syn SRCNET DST PORT N   N crafted SYNs over a raw socket, each
+ *                                   from a different source (10.SRCNET.x.y,
+ *                                   port varies); prints "syn_per_s R"
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <netinet/ip.h>
+#include <netinet/tcp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static int serve(int port)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(port) };
+	int one = 1, s = socket(AF_INET, SOCK_STREAM, 0), c;
+
+	setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (bind(s, (void *)&a, sizeof(a)) || listen(s, 4096)) {
+		perror("serve");
+		return 1;
+	}
+	for (;;) {
+		c = accept(s, NULL, NULL);
+		if (c >= 0)
+			close(c);
+	}
+}
+
+static int conn(const char *ip, int port, double secs)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(port) };
+	double t0 = now(), t;
+	unsigned long n = 0, fail = 0;
+	char buf[16];
+	int s;
+
+	inet_pton(AF_INET, ip, &a.sin_addr);
+	do {
+		s = socket(AF_INET, SOCK_STREAM, 0);
+		if (connect(s, (void *)&a, sizeof(a)) == 0) {
+			while (read(s, buf, sizeof(buf)) > 0)
+				;
+			n++;
+		} else {
+			fail++;
+		}
+		close(s);
+		t = now();
+	} while (t - t0 < secs);
+	printf("conns %lu\nconn_fail %lu\nconn_per_s %.1f\n", n, fail, n / (t - t0));
+	return 0;
+}
+
+static uint16_t csum(const void *p, size_t len, uint32_t sum)
+{
+	const uint16_t *w = p;
+
+	for (; len > 1; len -= 2)
+		sum += *w++;
+	if (len)
+		sum += *(const uint8_t *)w;
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return ~sum;
+}
+
+static int syn(int srcnet, const char *dst, int port, unsigned long n)
+{
+	struct {
+		struct iphdr ip;
+		struct tcphdr tcp;
+		uint8_t opt[4];
+	} __attribute__((packed)) pkt;
+	struct {
+		uint32_t src, dst;
+		uint8_t zero, proto;
+		uint16_t len;
+		struct tcphdr tcp;
+		uint8_t opt[4];
+	} __attribute__((packed)) ph;
+	struct sockaddr_in a = { .sin_family = AF_INET };
+	int s = socket(AF_INET, SOCK_RAW, IPPROTO_RAW);
+	unsigned long i, fail = 0;
+	double t0, t;
+
+	if (s < 0) {
+		perror("raw socket");
+		return 1;
+	}
+	inet_pton(AF_INET, dst, &a.sin_addr);
+	t0 = now();
+	for (i = 0; i < n; i++) {
+		memset(&pkt, 0, sizeof(pkt));
+		pkt.ip.version = 4;
+		pkt.ip.ihl = 5;
+		pkt.ip.ttl = 64;
+		pkt.ip.protocol = IPPROTO_TCP;
+		pkt.ip.tot_len = htons(sizeof(pkt));
+		pkt.ip.saddr = htonl(0x0a000000 | srcnet << 16 | ((i >> 6) & 0xffff));
+		pkt.ip.daddr = a.sin_addr.s_addr;
+		pkt.ip.check = csum(&pkt.ip, sizeof(pkt.ip), 0);
+		pkt.tcp.source = htons(1024 + (i & 63));
+		pkt.tcp.dest = htons(port);
+		pkt.tcp.seq = htonl(0x12345678 + i);
+		pkt.tcp.doff = (sizeof(pkt.tcp) + 4) / 4;
+		pkt.tcp.syn = 1;
+		pkt.tcp.window = htons(64240);
+		pkt.opt[0] = 2;	/* MSS 1460 */
+		pkt.opt[1] = 4;
+		pkt.opt[2] = 0x05;
+		pkt.opt[3] = 0xb4;
+		ph.src = pkt.ip.saddr;
+		ph.dst = pkt.ip.daddr;
+		ph.zero = 0;
+		ph.proto = IPPROTO_TCP;
+		ph.len = htons(sizeof(pkt.tcp) + 4);
+		ph.tcp = pkt.tcp;
+		memcpy(ph.opt, pkt.opt, 4);
+		pkt.tcp.check = csum(&ph, sizeof(ph), 0);
+		if (sendto(s, &pkt, sizeof(pkt), 0, (void *)&a, sizeof(a)) < 0)
+			fail++;
+	}
+	t = now();
+	printf("syn_sent %lu\nsyn_fail %lu\nsyn_per_s %.1f\n", n - fail, fail, n / (t - t0));
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc == 3 && !strcmp(argv[1], "serve"))
+		return serve(atoi(argv[2]));
+	if (argc == 5 && !strcmp(argv[1], "conn"))
+		return conn(argv[2], atoi(argv[3]), atof(argv[4]));
+	if (argc == 6 && !strcmp(argv[1], "syn"))
+		return syn(atoi(argv[2]), argv[3], atoi(argv[4]), strtoul(argv[5], NULL, 0));
+	fprintf(stderr, "usage: netload serve PORT | conn IP PORT SECS | syn NET DST PORT N\n");
+	return 2;
+}

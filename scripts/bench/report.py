@@ -1,0 +1,227 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0
+"""Turn the raw "key value" lines of a bench run into latest.json/latest.md.
+
+report.py RAW ANNOTATE OUT_JSON OUT_MD PREVIOUS_JSON|'' KVER COMMIT SECONDS
+"""
+import datetime
+import json
+import re
+import sys
+
+raw_path, annot_path, out_json, out_md, prev_path, kver, commit, secs = sys.argv[1:9]
+
+raw = {}
+for line in open(raw_path):
+    parts = line.split(None, 1)
+    if len(parts) == 2:
+        raw[parts[0]] = parts[1].strip()
+
+
+def num(key):
+    try:
+        return float(raw[key])
+    except (KeyError, ValueError):
+        return None
+
+
+def ratio(a, b):
+    return a / b if a is not None and b else None
+
+
+m = {}  # the metrics: name -> value
+m["fsm_ir_per_seg"] = num("fsm_ir_per_seg")
+m["fsm_segments"] = num("fsm_segments")
+
+# Whole system, configurations none / tcpfsm / ct / both (none2 = none again).
+for kind, key in (("bulk", "bulk_bps"), ("conn", "conn_per_s"), ("syn", "syn_per_s")):
+    base_vals = [v for v in (num(f"sys_none_{key}"), num(f"sys_none2_{key}")) if v]
+    base = sum(base_vals) / len(base_vals) if base_vals else None
+    m[f"sys_{kind}_none"] = base
+    if len(base_vals) == 2:
+        m[f"sys_{kind}_none_drift"] = abs(base_vals[0] - base_vals[1]) / base
+    for cfg in ("tcpfsm", "ct", "both"):
+        m[f"sys_{kind}_{cfg}"] = num(f"sys_{cfg}_{key}")
+        m[f"sys_{kind}_{cfg}_ratio"] = ratio(num(f"sys_{cfg}_{key}"), base)
+    # Added cost per unit of work: 1/rate(cfg) - 1/rate(none).
+    def added(cfg):
+        v = num(f"sys_{cfg}_{key}")
+        return (1 / v - 1 / base) if v and base else None
+    at, ac = added("tcpfsm"), added("ct")
+    m[f"sys_{kind}_added_tcpfsm_over_ct"] = at / ac if at is not None and ac else None
+
+# Microbenchmark.
+for n in ("1k", "100k", "1m"):
+    m[f"micro_segment_ns_{n}"] = num(f"m{n}_segment_ns")
+    m[f"micro_insert_ns_{n}"] = num(f"m{n}_fill_insert_ns")
+m["micro_est_state_1m"] = raw.get("m1m_est_state")
+m["micro_invalid_1m"] = num("m1m_invalid")
+m["micro_clock_ns"] = num("m1m_clock_overhead_ns")
+m["micro_scan_ns_1m"] = num("m1m_scan_ns")
+m["micro_expire_ns_1m"] = num("m1m_expire_ns")
+m["micro_insert_ns_100k_listener"] = num("l100k_fill_insert_ns")
+m["micro_segment_ns_100k_listener"] = num("l100k_segment_ns")
+m["micro_expire_ns_100k_listener"] = num("l100k_expire_ns")
+m["micro_events_lost_100k_listener"] = num("l100k_fill_events_lost")
+
+# Memory.
+flows = num("mem_flows") or num("m1m_fill_flows")
+obj = num("m1m_fill_flow_obj_bytes")
+buckets = num("m1m_fill_buckets")
+m["mem_flows"] = flows
+m["mem_flow_obj_bytes"] = obj
+m["mem_flow_struct_bytes"] = num("m1m_fill_flow_struct_bytes")
+m["mem_buckets"] = buckets
+m["mem_bucket_bytes_per_flow"] = buckets * 8 / flows if buckets and flows else None
+m["mem_bytes_per_flow"] = (obj + m["mem_bucket_bytes_per_flow"]) if obj and flows and buckets else None
+m["mem_slab_delta_per_flow"] = ratio(num("mem_slab_delta_bytes"), flows)
+m["mem_1m_flows_mb"] = m["mem_bytes_per_flow"] * 1e6 / 2**20 if m["mem_bytes_per_flow"] else None
+m["mem_ct_objsize"] = num("ct_objsize")
+
+# Events.
+m["listener"] = raw.get("listener")
+m["rcvbuf_default"] = num("rcvbuf_default")
+best = None
+rates = []
+for r in (1000, 2000, 5000, 10000, 20000, 50000, 100000):
+    lost = num(f"rate{r}_events_lost")
+    if lost is None:
+        continue
+    rates.append({"target": r, "achieved": num(f"rate{r}_rate_achieved"),
+                  "lost": lost, "delivered": num(f"rate{r}_delivered")})
+    if lost == 0:
+        best = num(f"rate{r}_rate_achieved")
+m["events_rates"] = rates
+m["events_per_s_before_loss"] = best
+
+# Top costs from the callgrind annotation (self instructions per source line).
+top = []
+try:
+    for line in open(annot_path):
+        mt = re.match(r"^\s*([\d,]+)\s+(\S.*)$", line)
+        if not mt or "=>" in line or "PROGRAM TOTALS" in line or "events annotated" in line:
+            continue
+        if re.search(r"\.[ch]:|\[", mt.group(2)):
+            continue
+        top.append((int(mt.group(1).replace(",", "")), mt.group(2).strip()))
+except OSError:
+    pass
+top.sort(reverse=True)
+total_ir = num("fsm_ir_total") or 1
+m["fsm_top_lines"] = [{"ir_per_seg": round(c / (m["fsm_segments"] or 1), 1),
+                       "share": round(100 * c / total_ir, 1), "line": s} for c, s in top[:8]]
+m["fsm_functions"] = {k[len("fsm_fn_"):]: float(v) for k, v in raw.items() if k.startswith("fsm_fn_")}
+
+result = {
+    "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+    "kernel": kver, "commit": commit, "vcpus": raw.get("vcpus"),
+    "wall_seconds": int(secs), "vm_status": raw.get("vm_status", "0"),
+    "metrics": m, "raw": raw,
+}
+json.dump(result, open(out_json, "w"), indent=1, sort_keys=True)
+
+prev = {}
+if prev_path:
+    try:
+        prev = json.load(open(prev_path)).get("metrics", {})
+    except (OSError, ValueError):
+        prev = {}
+
+
+def fmt(v, unit=""):
+    if v is None:
+        return "n/a"
+    if isinstance(v, str):
+        return v
+    if abs(v) >= 1e6:
+        return f"{v / 1e6:.1f}M{unit}"
+    if abs(v) >= 1e4:
+        return f"{v / 1e3:.1f}k{unit}"
+    if abs(v) >= 100:
+        return f"{v:.0f}{unit}"
+    return f"{v:.3g}{unit}"
+
+
+def change(key):
+    a, b = m.get(key), prev.get(key)
+    if not isinstance(a, (int, float)) or not isinstance(b, (int, float)) or not b:
+        return ""
+    return f"{100 * (a - b) / b:+.1f}%"
+
+
+def target(ok):
+    return "n/a" if ok is None else ("met" if ok else "**missed**")
+
+
+def le(key, lim):
+    v = m.get(key)
+    return None if v is None else v <= lim
+
+
+def ge(key, lim):
+    v = m.get(key)
+    return None if v is None else v >= lim
+
+
+rows = [
+    ("FSM instructions / segment (callgrind, userspace)", "fsm_ir_per_seg", "", None),
+    ("Segment on an established flow, 1k flows (ns, TCG)", "micro_segment_ns_1k", "", None),
+    ("Segment on an established flow, 100k flows (ns, TCG)", "micro_segment_ns_100k", "", None),
+    ("Segment on an established flow, 1M flows (ns, TCG)", "micro_segment_ns_1m", "", None),
+    ("Insert new flow, table 0→1k (ns, TCG)", "micro_insert_ns_1k", "", None),
+    ("Insert new flow, table 1k→100k (ns, TCG)", "micro_insert_ns_100k", "", None),
+    ("Insert new flow, table 100k→1M (ns, TCG)", "micro_insert_ns_1m", "", None),
+    ("Insert new flow 1k→100k, listener attached (ns, TCG)", "micro_insert_ns_100k_listener", "", None),
+    ("Segment at 100k flows, listener attached (ns, TCG)", "micro_segment_ns_100k_listener", "", None),
+    ("GC scan, nothing due, 1M flows (ns/flow, TCG)", "micro_scan_ns_1m", "", None),
+    ("Expiry, 1M flows (ns/flow, TCG)", "micro_expire_ns_1m", "", None),
+    ("Expiry, 100k flows, listener attached (ns/flow, TCG)", "micro_expire_ns_100k_listener", "", None),
+    ("Bulk throughput: tcpfsm / none", "sys_bulk_tcpfsm_ratio", "≥ 0.95", ge("sys_bulk_tcpfsm_ratio", 0.95)),
+    ("Bulk throughput: conntrack / none", "sys_bulk_ct_ratio", "", None),
+    ("Bulk throughput: both / none", "sys_bulk_both_ratio", "", None),
+    ("Bulk: tcpfsm added cost / conntrack's", "sys_bulk_added_tcpfsm_over_ct", "≤ 0.2", le("sys_bulk_added_tcpfsm_over_ct", 0.2)),
+    ("Connections/s: tcpfsm / none", "sys_conn_tcpfsm_ratio", "", None),
+    ("Connections/s: conntrack / none", "sys_conn_ct_ratio", "", None),
+    ("Connections/s: both / none", "sys_conn_both_ratio", "", None),
+    ("Connections: tcpfsm added cost / conntrack's", "sys_conn_added_tcpfsm_over_ct", "", None),
+    ("SYN burst new flows/s: tcpfsm / none", "sys_syn_tcpfsm_ratio", "", None),
+    ("SYN burst new flows/s: conntrack / none", "sys_syn_ct_ratio", "", None),
+    ("SYN burst new flows/s: both / none", "sys_syn_both_ratio", "", None),
+    ("New flow: tcpfsm added cost / conntrack's", "sys_syn_added_tcpfsm_over_ct", "≤ 0.5", le("sys_syn_added_tcpfsm_over_ct", 0.5)),
+    ("Baseline drift (none vs none again), bulk", "sys_bulk_none_drift", "", None),
+    ("Baseline drift, connections/s", "sys_conn_none_drift", "", None),
+    ("Baseline drift, SYN burst", "sys_syn_none_drift", "", None),
+    ("Bytes per flow (slab object + hash share) at 1M", "mem_bytes_per_flow", "≤ 128", le("mem_bytes_per_flow", 128)),
+    ("  slab object size of a flow", "mem_flow_obj_bytes", "", None),
+    ("  hash buckets share per flow", "mem_bucket_bytes_per_flow", "", None),
+    ("  Slab growth per flow (/proc/meminfo)", "mem_slab_delta_per_flow", "", None),
+    ("1M flows (MiB)", "mem_1m_flows_mb", "< 160 MB", le("mem_1m_flows_mb", 160e6 / 2**20)),
+    ("nf_conntrack slab object (bytes, + extensions)", "mem_ct_objsize", "", None),
+    ("Events/s to one `tcpfsm watch --json` before loss", "events_per_s_before_loss", "", None),
+]
+out = [f"# tcpfsm benchmark — {result['date']}", "",
+       f"Kernel {kver} under qemu TCG ({result['vcpus']} vCPUs), commit {commit}, "
+       f"run took {secs} s. Absolute times under TCG mean little; ratios from one run do.", ""]
+if result["vm_status"] != "0":
+    out += [f"**The VM run was not clean (vm-run status {result['vm_status']}): numbers may be missing.**", ""]
+out += ["| Metric | Value | Target | Status | Change vs previous |",
+        "|---|---:|---|---|---:|"]
+for label, key, tgt, ok in rows:
+    out.append(f"| {label} | {fmt(m.get(key))} | {tgt} | {target(ok) if tgt else ''} | {change(key)} |")
+out += ["", "Raw rates (none / tcpfsm / conntrack / both / none again):", ""]
+for kind, key in (("bulk bits/s", "bulk_bps"), ("connections/s", "conn_per_s"), ("SYNs/s", "syn_per_s")):
+    vals = " / ".join(fmt(num(f"sys_{c}_{key}")) for c in ("none", "tcpfsm", "ct", "both", "none2"))
+    out.append(f"- {kind}: {vals}")
+if rates:
+    out += ["", f"Event delivery to one listener ({m['listener']}, default rcvbuf "
+            f"{fmt(m['rcvbuf_default'])} B), 1 s at each paced rate:", "",
+            "| target/s | achieved/s | delivered | lost |", "|---:|---:|---:|---:|"]
+    for r in rates:
+        out.append(f"| {r['target']} | {fmt(r['achieved'])} | {fmt(r['delivered'])} | {fmt(r['lost'])} |")
+if m["fsm_top_lines"]:
+    out += ["", "Top FSM costs (callgrind, self instructions per segment by source line):", "",
+            "| Ir/seg | share | line |", "|---:|---:|---|"]
+    for t in m["fsm_top_lines"]:
+        out.append(f"| {t['ir_per_seg']} | {t['share']}% | `{t['line'][:80]}` |")
+    out += ["", "By function (self): " + ", ".join(f"{k} {v}%" for k, v in m["fsm_functions"].items())]
+open(out_md, "w").write("\n".join(out) + "\n")
