@@ -146,6 +146,7 @@ tcpfsm_check_update(const struct tcpfsm_conn *before,
 		    const struct tcpfsm_seg *seg,
 		    const struct tcpfsm_result *res)
 {
+	unsigned int changed;
 	u8 snd = seg->dir & 1;
 	int i;
 
@@ -157,9 +158,10 @@ tcpfsm_check_update(const struct tcpfsm_conn *before,
 	if (res->old_state[0] != before->peer[0].state ||
 	    res->old_state[1] != before->peer[1].state)
 		return "result old_state differs from the states before";
-	if (tcpfsm_changed(after, res) !=
-	    ((after->peer[0].state != before->peer[0].state) |
-	     (after->peer[1].state != before->peer[1].state) << 1))
+	changed = after->peer[0].state != before->peer[0].state;
+	if (after->peer[1].state != before->peer[1].state)
+		changed |= 2;
+	if (tcpfsm_changed(after, res) != changed)
 		return "tcpfsm_changed() disagrees";
 	if (res->verdict > TCPFSM_NEW)
 		return "verdict out of range";
@@ -201,8 +203,9 @@ tcpfsm_check_start(const struct tcpfsm_conn *c, const struct tcpfsm_seg *seg,
 		   bool pickup, bool created, const struct tcpfsm_result *res)
 {
 	u8 kind = tcpfsm_seg_kind(seg->flags);
+	bool accepted = res->verdict == TCPFSM_ACCEPT;
 
-	if (created != (res->verdict == TCPFSM_ACCEPT))
+	if (created != accepted)
 		return "start: return value and verdict disagree";
 	if (!created)
 		return kind == TCPFSM_SEG_SYN ||

@@ -113,40 +113,10 @@ struct tcpfsm_vector {
 #define TV_TWDONE(c, sv)						\
 	TV_STEP(TV_OP_TW_DONE, 0, 0, 0, 0, 0, 0, 0, c, sv, TV_OK)
 
-/* The three-way handshake with client ISN ci and server ISN si */
-#define TV_OPEN(ci, si)							\
-	TV_FIRST_C(TV_SYN, ci, 0, 0, TV_SS, TV_LI, TV_OK),		\
-	TV_S(TV_SA, si, (ci) + 1, 0, TV_ES, TV_SR, TV_OK),		\
-	TV_C(TV_A, (ci) + 1, (si) + 1, 0, TV_ES, TV_ES, TV_OK)
-
-/* ... followed by a client FIN: client FIN-WAIT-1, server CLOSE-WAIT */
-#define TV_OPEN_CFIN(ci, si)						\
-	TV_OPEN(ci, si),						\
-	TV_C(TV_FA, (ci) + 1, (si) + 1, 0, TV_F1, TV_CW, TV_OK)
-
-/* ... and the server's ACK of it: client FIN-WAIT-2 */
-#define TV_OPEN_CFIN_ACK(ci, si)					\
-	TV_OPEN_CFIN(ci, si),						\
-	TV_S(TV_A, (si) + 1, (ci) + 2, 0, TV_F2, TV_CW, TV_OK)
-
-/* ... and the server's FIN: server LAST-ACK, client TIME-WAIT */
-#define TV_OPEN_CFIN_SFIN(ci, si)					\
-	TV_OPEN_CFIN_ACK(ci, si),					\
-	TV_S(TV_FA, (si) + 1, (ci) + 2, 0, TV_TW, TV_LA, TV_OK)
-
-/* ... and the final ACK: server CLOSED */
-#define TV_FULL_CLOSE(ci, si)						\
-	TV_OPEN_CFIN_SFIN(ci, si),					\
-	TV_C(TV_A, (ci) + 2, (si) + 2, 0, TV_TW, TV_CL, TV_OK)
-
-/* Crossing FINs after the handshake: both CLOSING */
-#define TV_SIMCLOSE(ci, si)						\
-	TV_OPEN_CFIN(ci, si),						\
-	TV_S(TV_FA, (si) + 1, (ci) + 1, 0, TV_CG, TV_CG, TV_OK)
-
 /*
- * ISNs.  A, B and the server ISN of C sit just below 2^32 so that sequence
- * and acknowledgement numbers wrap during the scenario.
+ * ISNs.  TV_CA, TV_SB and TV_SC sit just below 2^32 so that sequence and
+ * acknowledgment numbers wrap during the scenario; TV_CD and TV_SD straddle
+ * 2^31, where the signed comparison of sequence numbers turns over.
  */
 #define TV_CA 0xfffffff0U
 #define TV_SA0 0x12345678U
@@ -161,7 +131,9 @@ struct tcpfsm_vector {
 
 /* Normal open, data both ways, the client closes first. */
 static const struct tcpfsm_vstep tv_open_close_client_first[] = {
-	TV_OPEN(TV_CA, TV_SA0),
+	TV_FIRST_C(TV_SYN, TV_CA, 0, 0, TV_SS, TV_LI, TV_OK),
+	TV_S(TV_SA, TV_SA0, TV_CA + 1, 0, TV_ES, TV_SR, TV_OK),
+	TV_C(TV_A, TV_CA + 1, TV_SA0 + 1, 0, TV_ES, TV_ES, TV_OK),
 	TV_C(TV_PA, TV_CA + 1, TV_SA0 + 1, 1000, TV_ES, TV_ES, TV_OK),
 	TV_S(TV_A, TV_SA0 + 1, TV_CA + 1001, 0, TV_ES, TV_ES, TV_OK),
 	TV_S(TV_PA, TV_SA0 + 1, TV_CA + 1001, 500, TV_ES, TV_ES, TV_OK),
@@ -175,7 +147,9 @@ static const struct tcpfsm_vstep tv_open_close_client_first[] = {
 
 /* Normal open, the server closes first: the roles mirror. */
 static const struct tcpfsm_vstep tv_open_close_server_first[] = {
-	TV_OPEN(TV_CB, TV_SB),
+	TV_FIRST_C(TV_SYN, TV_CB, 0, 0, TV_SS, TV_LI, TV_OK),
+	TV_S(TV_SA, TV_SB, TV_CB + 1, 0, TV_ES, TV_SR, TV_OK),
+	TV_C(TV_A, TV_CB + 1, TV_SB + 1, 0, TV_ES, TV_ES, TV_OK),
 	TV_S(TV_PA, TV_SB + 1, TV_CB + 1, 100, TV_ES, TV_ES, TV_OK),
 	TV_C(TV_A, TV_CB + 1, TV_SB + 101, 0, TV_ES, TV_ES, TV_OK),
 	TV_S(TV_FA, TV_SB + 101, TV_CB + 1, 0, TV_CW, TV_F1, TV_OK),
@@ -187,7 +161,11 @@ static const struct tcpfsm_vstep tv_open_close_server_first[] = {
 
 /* Half-close: the server keeps sending after the client's FIN was acked. */
 static const struct tcpfsm_vstep tv_half_close_data[] = {
-	TV_OPEN_CFIN_ACK(TV_CC, TV_SC),
+	TV_FIRST_C(TV_SYN, TV_CC, 0, 0, TV_SS, TV_LI, TV_OK),
+	TV_S(TV_SA, TV_SC, TV_CC + 1, 0, TV_ES, TV_SR, TV_OK),
+	TV_C(TV_A, TV_CC + 1, TV_SC + 1, 0, TV_ES, TV_ES, TV_OK),
+	TV_C(TV_FA, TV_CC + 1, TV_SC + 1, 0, TV_F1, TV_CW, TV_OK),
+	TV_S(TV_A, TV_SC + 1, TV_CC + 2, 0, TV_F2, TV_CW, TV_OK),
 	TV_S(TV_PA, TV_SC + 1, TV_CC + 2, 1400, TV_F2, TV_CW, TV_OK),
 	TV_S(TV_PA, TV_SC + 1401, TV_CC + 2, 1400, TV_F2, TV_CW, TV_OK),
 	TV_C(TV_A, TV_CC + 2, TV_SC + 2801, 0, TV_F2, TV_CW, TV_OK),
@@ -203,7 +181,9 @@ static const struct tcpfsm_vstep tv_half_close_data[] = {
  * FIN: FIN-WAIT-1 and LAST-ACK stay until the ACK covers seq + len + 1.
  */
 static const struct tcpfsm_vstep tv_fin_with_data[] = {
-	TV_OPEN(TV_CA, TV_SB),
+	TV_FIRST_C(TV_SYN, TV_CA, 0, 0, TV_SS, TV_LI, TV_OK),
+	TV_S(TV_SA, TV_SB, TV_CA + 1, 0, TV_ES, TV_SR, TV_OK),
+	TV_C(TV_A, TV_CA + 1, TV_SB + 1, 0, TV_ES, TV_ES, TV_OK),
 	TV_C(TV_FPA, TV_CA + 1, TV_SB + 1, 300, TV_F1, TV_CW, TV_OK),
 	TV_S(TV_A, TV_SB + 1, TV_CA + 151, 0, TV_F1, TV_CW, TV_OK),
 	TV_S(TV_A, TV_SB + 1, TV_CA + 301, 0, TV_F1, TV_CW, TV_OK),
@@ -215,7 +195,10 @@ static const struct tcpfsm_vstep tv_fin_with_data[] = {
 
 /* The server's FIN acknowledges the client's: FIN-WAIT-1 -> TIME-WAIT. */
 static const struct tcpfsm_vstep tv_fin_ack_combined[] = {
-	TV_OPEN_CFIN(TV_CB, TV_SC),
+	TV_FIRST_C(TV_SYN, TV_CB, 0, 0, TV_SS, TV_LI, TV_OK),
+	TV_S(TV_SA, TV_SC, TV_CB + 1, 0, TV_ES, TV_SR, TV_OK),
+	TV_C(TV_A, TV_CB + 1, TV_SC + 1, 0, TV_ES, TV_ES, TV_OK),
+	TV_C(TV_FA, TV_CB + 1, TV_SC + 1, 0, TV_F1, TV_CW, TV_OK),
 	TV_S(TV_FA, TV_SC + 1, TV_CB + 2, 0, TV_TW, TV_LA, TV_OK),
 	TV_C(TV_A, TV_CB + 2, TV_SC + 2, 0, TV_TW, TV_CL, TV_OK),
 	TV_TWDONE(TV_CL, TV_CL),
@@ -233,7 +216,11 @@ static const struct tcpfsm_vstep tv_simultaneous_open[] = {
 
 /* Crossing FINs: FIN-WAIT-1 -> CLOSING -> TIME-WAIT on both (fig. 13). */
 static const struct tcpfsm_vstep tv_simultaneous_close[] = {
-	TV_SIMCLOSE(TV_CD, TV_SD),
+	TV_FIRST_C(TV_SYN, TV_CD, 0, 0, TV_SS, TV_LI, TV_OK),
+	TV_S(TV_SA, TV_SD, TV_CD + 1, 0, TV_ES, TV_SR, TV_OK),
+	TV_C(TV_A, TV_CD + 1, TV_SD + 1, 0, TV_ES, TV_ES, TV_OK),
+	TV_C(TV_FA, TV_CD + 1, TV_SD + 1, 0, TV_F1, TV_CW, TV_OK),
+	TV_S(TV_FA, TV_SD + 1, TV_CD + 1, 0, TV_CG, TV_CG, TV_OK),
 	TV_C(TV_A, TV_CD + 2, TV_SD + 2, 0, TV_CG, TV_TW, TV_OK),
 	TV_S(TV_A, TV_SD + 2, TV_CD + 2, 0, TV_TW, TV_TW, TV_OK),
 	TV_TWDONE(TV_CL, TV_CL),
@@ -295,77 +282,127 @@ static const struct tcpfsm_vstep tv_rst_syn_received_simopen_s[] = {
 
 /* ESTABLISHED, from either side, with and without ACK. */
 static const struct tcpfsm_vstep tv_rst_established_c[] = {
-	TV_OPEN(TV_CA, TV_SA0),
+	TV_FIRST_C(TV_SYN, TV_CA, 0, 0, TV_SS, TV_LI, TV_OK),
+	TV_S(TV_SA, TV_SA0, TV_CA + 1, 0, TV_ES, TV_SR, TV_OK),
+	TV_C(TV_A, TV_CA + 1, TV_SA0 + 1, 0, TV_ES, TV_ES, TV_OK),
 	TV_C(TV_R, TV_CA + 1, 0, 0, TV_CL, TV_CL, TV_OK),
 };
 
 static const struct tcpfsm_vstep tv_rst_established_s[] = {
-	TV_OPEN(TV_CA, TV_SA0),
+	TV_FIRST_C(TV_SYN, TV_CA, 0, 0, TV_SS, TV_LI, TV_OK),
+	TV_S(TV_SA, TV_SA0, TV_CA + 1, 0, TV_ES, TV_SR, TV_OK),
+	TV_C(TV_A, TV_CA + 1, TV_SA0 + 1, 0, TV_ES, TV_ES, TV_OK),
 	TV_S(TV_RA, TV_SA0 + 1, TV_CA + 1, 0, TV_CL, TV_CL, TV_OK),
 };
 
 /* Receiver FIN-WAIT-1, sender CLOSE-WAIT. */
 static const struct tcpfsm_vstep tv_rst_fin_wait_1[] = {
-	TV_OPEN_CFIN(TV_CB, TV_SB),
+	TV_FIRST_C(TV_SYN, TV_CB, 0, 0, TV_SS, TV_LI, TV_OK),
+	TV_S(TV_SA, TV_SB, TV_CB + 1, 0, TV_ES, TV_SR, TV_OK),
+	TV_C(TV_A, TV_CB + 1, TV_SB + 1, 0, TV_ES, TV_ES, TV_OK),
+	TV_C(TV_FA, TV_CB + 1, TV_SB + 1, 0, TV_F1, TV_CW, TV_OK),
 	TV_S(TV_RA, TV_SB + 1, TV_CB + 2, 0, TV_CL, TV_CL, TV_OK),
 };
 
 /* Receiver CLOSE-WAIT, sender FIN-WAIT-1. */
 static const struct tcpfsm_vstep tv_rst_close_wait[] = {
-	TV_OPEN_CFIN(TV_CB, TV_SB),
+	TV_FIRST_C(TV_SYN, TV_CB, 0, 0, TV_SS, TV_LI, TV_OK),
+	TV_S(TV_SA, TV_SB, TV_CB + 1, 0, TV_ES, TV_SR, TV_OK),
+	TV_C(TV_A, TV_CB + 1, TV_SB + 1, 0, TV_ES, TV_ES, TV_OK),
+	TV_C(TV_FA, TV_CB + 1, TV_SB + 1, 0, TV_F1, TV_CW, TV_OK),
 	TV_C(TV_R, TV_CB + 2, 0, 0, TV_CL, TV_CL, TV_OK),
 };
 
 /* Receiver FIN-WAIT-2, sender CLOSE-WAIT. */
 static const struct tcpfsm_vstep tv_rst_fin_wait_2_rcv[] = {
-	TV_OPEN_CFIN_ACK(TV_CC, TV_SC),
+	TV_FIRST_C(TV_SYN, TV_CC, 0, 0, TV_SS, TV_LI, TV_OK),
+	TV_S(TV_SA, TV_SC, TV_CC + 1, 0, TV_ES, TV_SR, TV_OK),
+	TV_C(TV_A, TV_CC + 1, TV_SC + 1, 0, TV_ES, TV_ES, TV_OK),
+	TV_C(TV_FA, TV_CC + 1, TV_SC + 1, 0, TV_F1, TV_CW, TV_OK),
+	TV_S(TV_A, TV_SC + 1, TV_CC + 2, 0, TV_F2, TV_CW, TV_OK),
 	TV_S(TV_R, TV_SC + 1, 0, 0, TV_CL, TV_CL, TV_OK),
 };
 
 /* Sender FIN-WAIT-2, receiver CLOSE-WAIT. */
 static const struct tcpfsm_vstep tv_rst_fin_wait_2_snd[] = {
-	TV_OPEN_CFIN_ACK(TV_CC, TV_SC),
+	TV_FIRST_C(TV_SYN, TV_CC, 0, 0, TV_SS, TV_LI, TV_OK),
+	TV_S(TV_SA, TV_SC, TV_CC + 1, 0, TV_ES, TV_SR, TV_OK),
+	TV_C(TV_A, TV_CC + 1, TV_SC + 1, 0, TV_ES, TV_ES, TV_OK),
+	TV_C(TV_FA, TV_CC + 1, TV_SC + 1, 0, TV_F1, TV_CW, TV_OK),
+	TV_S(TV_A, TV_SC + 1, TV_CC + 2, 0, TV_F2, TV_CW, TV_OK),
 	TV_C(TV_R, TV_CC + 2, 0, 0, TV_CL, TV_CL, TV_OK),
 };
 
 /* Receiver LAST-ACK, sender TIME-WAIT. */
 static const struct tcpfsm_vstep tv_rst_last_ack_rcv[] = {
-	TV_OPEN_CFIN_SFIN(TV_CD, TV_SA0),
+	TV_FIRST_C(TV_SYN, TV_CD, 0, 0, TV_SS, TV_LI, TV_OK),
+	TV_S(TV_SA, TV_SA0, TV_CD + 1, 0, TV_ES, TV_SR, TV_OK),
+	TV_C(TV_A, TV_CD + 1, TV_SA0 + 1, 0, TV_ES, TV_ES, TV_OK),
+	TV_C(TV_FA, TV_CD + 1, TV_SA0 + 1, 0, TV_F1, TV_CW, TV_OK),
+	TV_S(TV_A, TV_SA0 + 1, TV_CD + 2, 0, TV_F2, TV_CW, TV_OK),
+	TV_S(TV_FA, TV_SA0 + 1, TV_CD + 2, 0, TV_TW, TV_LA, TV_OK),
 	TV_C(TV_R, TV_CD + 2, 0, 0, TV_CL, TV_CL, TV_OK),
 };
 
 /* Sender LAST-ACK, receiver TIME-WAIT. */
 static const struct tcpfsm_vstep tv_rst_last_ack_snd[] = {
-	TV_OPEN_CFIN_SFIN(TV_CD, TV_SA0),
+	TV_FIRST_C(TV_SYN, TV_CD, 0, 0, TV_SS, TV_LI, TV_OK),
+	TV_S(TV_SA, TV_SA0, TV_CD + 1, 0, TV_ES, TV_SR, TV_OK),
+	TV_C(TV_A, TV_CD + 1, TV_SA0 + 1, 0, TV_ES, TV_ES, TV_OK),
+	TV_C(TV_FA, TV_CD + 1, TV_SA0 + 1, 0, TV_F1, TV_CW, TV_OK),
+	TV_S(TV_A, TV_SA0 + 1, TV_CD + 2, 0, TV_F2, TV_CW, TV_OK),
+	TV_S(TV_FA, TV_SA0 + 1, TV_CD + 2, 0, TV_TW, TV_LA, TV_OK),
 	TV_S(TV_R, TV_SA0 + 2, 0, 0, TV_CL, TV_CL, TV_OK),
 };
 
 /* CLOSING, as receiver and as sender. */
 static const struct tcpfsm_vstep tv_rst_closing_c[] = {
-	TV_SIMCLOSE(TV_CA, TV_SC),
+	TV_FIRST_C(TV_SYN, TV_CA, 0, 0, TV_SS, TV_LI, TV_OK),
+	TV_S(TV_SA, TV_SC, TV_CA + 1, 0, TV_ES, TV_SR, TV_OK),
+	TV_C(TV_A, TV_CA + 1, TV_SC + 1, 0, TV_ES, TV_ES, TV_OK),
+	TV_C(TV_FA, TV_CA + 1, TV_SC + 1, 0, TV_F1, TV_CW, TV_OK),
+	TV_S(TV_FA, TV_SC + 1, TV_CA + 1, 0, TV_CG, TV_CG, TV_OK),
 	TV_C(TV_R, TV_CA + 2, 0, 0, TV_CL, TV_CL, TV_OK),
 };
 
 static const struct tcpfsm_vstep tv_rst_closing_s[] = {
-	TV_SIMCLOSE(TV_CA, TV_SC),
+	TV_FIRST_C(TV_SYN, TV_CA, 0, 0, TV_SS, TV_LI, TV_OK),
+	TV_S(TV_SA, TV_SC, TV_CA + 1, 0, TV_ES, TV_SR, TV_OK),
+	TV_C(TV_A, TV_CA + 1, TV_SC + 1, 0, TV_ES, TV_ES, TV_OK),
+	TV_C(TV_FA, TV_CA + 1, TV_SC + 1, 0, TV_F1, TV_CW, TV_OK),
+	TV_S(TV_FA, TV_SC + 1, TV_CA + 1, 0, TV_CG, TV_CG, TV_OK),
 	TV_S(TV_RA, TV_SC + 2, TV_CA + 2, 0, TV_CL, TV_CL, TV_OK),
 };
 
 /* Receiver TIME-WAIT, sender CLOSED (RFC 9293, not the RFC 1337 option). */
 static const struct tcpfsm_vstep tv_rst_time_wait_rcv[] = {
-	TV_FULL_CLOSE(TV_CB, TV_SD),
+	TV_FIRST_C(TV_SYN, TV_CB, 0, 0, TV_SS, TV_LI, TV_OK),
+	TV_S(TV_SA, TV_SD, TV_CB + 1, 0, TV_ES, TV_SR, TV_OK),
+	TV_C(TV_A, TV_CB + 1, TV_SD + 1, 0, TV_ES, TV_ES, TV_OK),
+	TV_C(TV_FA, TV_CB + 1, TV_SD + 1, 0, TV_F1, TV_CW, TV_OK),
+	TV_S(TV_A, TV_SD + 1, TV_CB + 2, 0, TV_F2, TV_CW, TV_OK),
+	TV_S(TV_FA, TV_SD + 1, TV_CB + 2, 0, TV_TW, TV_LA, TV_OK),
+	TV_C(TV_A, TV_CB + 2, TV_SD + 2, 0, TV_TW, TV_CL, TV_OK),
 	TV_S(TV_R, TV_SD + 2, 0, 0, TV_CL, TV_CL, TV_OK),
 };
 
 /* Sender TIME-WAIT, receiver CLOSED. */
 static const struct tcpfsm_vstep tv_rst_time_wait_snd[] = {
-	TV_FULL_CLOSE(TV_CB, TV_SD),
+	TV_FIRST_C(TV_SYN, TV_CB, 0, 0, TV_SS, TV_LI, TV_OK),
+	TV_S(TV_SA, TV_SD, TV_CB + 1, 0, TV_ES, TV_SR, TV_OK),
+	TV_C(TV_A, TV_CB + 1, TV_SD + 1, 0, TV_ES, TV_ES, TV_OK),
+	TV_C(TV_FA, TV_CB + 1, TV_SD + 1, 0, TV_F1, TV_CW, TV_OK),
+	TV_S(TV_A, TV_SD + 1, TV_CB + 2, 0, TV_F2, TV_CW, TV_OK),
+	TV_S(TV_FA, TV_SD + 1, TV_CB + 2, 0, TV_TW, TV_LA, TV_OK),
+	TV_C(TV_A, TV_CB + 2, TV_SD + 2, 0, TV_TW, TV_CL, TV_OK),
 	TV_C(TV_R, TV_CB + 2, 0, 0, TV_CL, TV_CL, TV_OK),
 };
 
 /* Exact at the receiver's last ACK, although the sender sent more. */
 static const struct tcpfsm_vstep tv_rst_exact_last_ack[] = {
-	TV_OPEN(TV_CC, TV_SA0),
+	TV_FIRST_C(TV_SYN, TV_CC, 0, 0, TV_SS, TV_LI, TV_OK),
+	TV_S(TV_SA, TV_SA0, TV_CC + 1, 0, TV_ES, TV_SR, TV_OK),
+	TV_C(TV_A, TV_CC + 1, TV_SA0 + 1, 0, TV_ES, TV_ES, TV_OK),
 	TV_S(TV_PA, TV_SA0 + 1, TV_CC + 1, 1000, TV_ES, TV_ES, TV_OK),
 	/* in the window but neither exact value: challenge ACK (RFC 5961) */
 	TV_S(TV_R, TV_SA0 + 500, 0, 0, TV_ES, TV_ES, TV_IGN(RST_CHALLENGE)),
@@ -374,7 +411,9 @@ static const struct tcpfsm_vstep tv_rst_exact_last_ack[] = {
 
 /* Blind resets far outside the window, challenge in it, then exact. */
 static const struct tcpfsm_vstep tv_rst_blind_and_challenge[] = {
-	TV_OPEN(TV_CA, TV_SB),
+	TV_FIRST_C(TV_SYN, TV_CA, 0, 0, TV_SS, TV_LI, TV_OK),
+	TV_S(TV_SA, TV_SB, TV_CA + 1, 0, TV_ES, TV_SR, TV_OK),
+	TV_C(TV_A, TV_CA + 1, TV_SB + 1, 0, TV_ES, TV_ES, TV_OK),
 	TV_C(TV_R, TV_CA + 1 + 0x40000000U, 0, 0, TV_ES, TV_ES,
 	     TV_INV(RST_WINDOW)),
 	TV_S(TV_RA, TV_SB - 0x20000000U, TV_CA + 1, 0, TV_ES, TV_ES,
@@ -391,7 +430,10 @@ static const struct tcpfsm_vstep tv_rst_blind_and_challenge[] = {
  * kernel's tcp_reset_check() does.
  */
 static const struct tcpfsm_vstep tv_rst_at_fin_seq[] = {
-	TV_OPEN_CFIN(TV_CD, TV_SD),
+	TV_FIRST_C(TV_SYN, TV_CD, 0, 0, TV_SS, TV_LI, TV_OK),
+	TV_S(TV_SA, TV_SD, TV_CD + 1, 0, TV_ES, TV_SR, TV_OK),
+	TV_C(TV_A, TV_CD + 1, TV_SD + 1, 0, TV_ES, TV_ES, TV_OK),
+	TV_C(TV_FA, TV_CD + 1, TV_SD + 1, 0, TV_F1, TV_CW, TV_OK),
 	TV_C(TV_R, TV_CD + 1, 0, 0, TV_CL, TV_CL, TV_OK),
 };
 
@@ -409,7 +451,10 @@ static const struct tcpfsm_vstep tv_retransmit_syn_synack[] = {
 };
 
 static const struct tcpfsm_vstep tv_retransmit_fin[] = {
-	TV_OPEN_CFIN(TV_CC, TV_SD),
+	TV_FIRST_C(TV_SYN, TV_CC, 0, 0, TV_SS, TV_LI, TV_OK),
+	TV_S(TV_SA, TV_SD, TV_CC + 1, 0, TV_ES, TV_SR, TV_OK),
+	TV_C(TV_A, TV_CC + 1, TV_SD + 1, 0, TV_ES, TV_ES, TV_OK),
+	TV_C(TV_FA, TV_CC + 1, TV_SD + 1, 0, TV_F1, TV_CW, TV_OK),
 	TV_C(TV_FA, TV_CC + 1, TV_SD + 1, 0, TV_F1, TV_CW, TV_OK),
 	TV_S(TV_A, TV_SD + 1, TV_CC + 2, 0, TV_F2, TV_CW, TV_OK),
 	/* the retransmission crossed the ACK */
@@ -446,14 +491,22 @@ static const struct tcpfsm_vstep tv_syn_retransmit_crossing_synack[] = {
 
 /* The client (TIME-WAIT) opens again: NEW, then the flow restarts. */
 static const struct tcpfsm_vstep tv_new_syn_time_wait[] = {
-	TV_FULL_CLOSE(TV_CA, TV_SA0),
+	TV_FIRST_C(TV_SYN, TV_CA, 0, 0, TV_SS, TV_LI, TV_OK),
+	TV_S(TV_SA, TV_SA0, TV_CA + 1, 0, TV_ES, TV_SR, TV_OK),
+	TV_C(TV_A, TV_CA + 1, TV_SA0 + 1, 0, TV_ES, TV_ES, TV_OK),
+	TV_C(TV_FA, TV_CA + 1, TV_SA0 + 1, 0, TV_F1, TV_CW, TV_OK),
+	TV_S(TV_A, TV_SA0 + 1, TV_CA + 2, 0, TV_F2, TV_CW, TV_OK),
+	TV_S(TV_FA, TV_SA0 + 1, TV_CA + 2, 0, TV_TW, TV_LA, TV_OK),
+	TV_C(TV_A, TV_CA + 2, TV_SA0 + 2, 0, TV_TW, TV_CL, TV_OK),
 	TV_C(TV_SYN, TV_CA + 0x100000, 0, 0, TV_TW, TV_CL, TV_NEWC),
 	TV_FIRST_C(TV_SYN, TV_CA + 0x100000, 0, 0, TV_SS, TV_LI, TV_OK),
 };
 
 /* The server closed first and is in TIME-WAIT; the CLOSED client opens. */
 static const struct tcpfsm_vstep tv_new_syn_closed[] = {
-	TV_OPEN(TV_CB, TV_SB),
+	TV_FIRST_C(TV_SYN, TV_CB, 0, 0, TV_SS, TV_LI, TV_OK),
+	TV_S(TV_SA, TV_SB, TV_CB + 1, 0, TV_ES, TV_SR, TV_OK),
+	TV_C(TV_A, TV_CB + 1, TV_SB + 1, 0, TV_ES, TV_ES, TV_OK),
 	TV_S(TV_FA, TV_SB + 1, TV_CB + 1, 0, TV_CW, TV_F1, TV_OK),
 	TV_C(TV_FA, TV_CB + 1, TV_SB + 2, 0, TV_LA, TV_TW, TV_OK),
 	TV_S(TV_A, TV_SB + 2, TV_CB + 2, 0, TV_CL, TV_TW, TV_OK),
@@ -463,7 +516,13 @@ static const struct tcpfsm_vstep tv_new_syn_closed[] = {
 
 /* Both CLOSED after the TIME-WAIT timeout. */
 static const struct tcpfsm_vstep tv_new_syn_after_timeout[] = {
-	TV_FULL_CLOSE(TV_CD, TV_SD),
+	TV_FIRST_C(TV_SYN, TV_CD, 0, 0, TV_SS, TV_LI, TV_OK),
+	TV_S(TV_SA, TV_SD, TV_CD + 1, 0, TV_ES, TV_SR, TV_OK),
+	TV_C(TV_A, TV_CD + 1, TV_SD + 1, 0, TV_ES, TV_ES, TV_OK),
+	TV_C(TV_FA, TV_CD + 1, TV_SD + 1, 0, TV_F1, TV_CW, TV_OK),
+	TV_S(TV_A, TV_SD + 1, TV_CD + 2, 0, TV_F2, TV_CW, TV_OK),
+	TV_S(TV_FA, TV_SD + 1, TV_CD + 2, 0, TV_TW, TV_LA, TV_OK),
+	TV_C(TV_A, TV_CD + 2, TV_SD + 2, 0, TV_TW, TV_CL, TV_OK),
 	TV_TWDONE(TV_CL, TV_CL),
 	TV_C(TV_SYN, TV_CD + 0x300000, 0, 0, TV_CL, TV_CL, TV_NEWC),
 };
@@ -484,7 +543,9 @@ static const struct tcpfsm_vstep tv_syn_to_closed_endpoint[] = {
 /* ---- Invalid segments ---- */
 
 static const struct tcpfsm_vstep tv_invalid_flags[] = {
-	TV_OPEN(TV_CA, TV_SA0),
+	TV_FIRST_C(TV_SYN, TV_CA, 0, 0, TV_SS, TV_LI, TV_OK),
+	TV_S(TV_SA, TV_SA0, TV_CA + 1, 0, TV_ES, TV_SR, TV_OK),
+	TV_C(TV_A, TV_CA + 1, TV_SA0 + 1, 0, TV_ES, TV_ES, TV_OK),
 #define TV_BAD(d, f) TV_STEP(TV_OP_SEG, d, f, TV_CA + 1, TV_SA0 + 1, 0,	\
 			     TV_WIN, TV_NOWS, TV_ES, TV_ES, TV_INV(BAD_FLAGS))
 	TV_BAD(TV_C2S, TCPFSM_TH_SYN | TCPFSM_TH_FIN),
@@ -514,7 +575,9 @@ static const struct tcpfsm_vstep tv_invalid_first[] = {
 
 /* Data and ACKs outside the windows change nothing. */
 static const struct tcpfsm_vstep tv_out_of_window[] = {
-	TV_OPEN(TV_CC, TV_SB),
+	TV_FIRST_C(TV_SYN, TV_CC, 0, 0, TV_SS, TV_LI, TV_OK),
+	TV_S(TV_SA, TV_SB, TV_CC + 1, 0, TV_ES, TV_SR, TV_OK),
+	TV_C(TV_A, TV_CC + 1, TV_SB + 1, 0, TV_ES, TV_ES, TV_OK),
 	TV_C(TV_PA, TV_CC + 1 + 1000000, TV_SB + 1, 100, TV_ES, TV_ES,
 	     TV_INV(SEQ_WINDOW)),
 	TV_C(TV_PA, TV_CC + 1 - 100000, TV_SB + 1, 100, TV_ES, TV_ES,
@@ -543,7 +606,10 @@ static const struct tcpfsm_vstep tv_out_of_window[] = {
  * checks zero-length segments on their ACK alone.
  */
 static const struct tcpfsm_vstep tv_bare_ack_seq_out_of_window[] = {
-	TV_OPEN_CFIN(TV_CD, TV_SB),
+	TV_FIRST_C(TV_SYN, TV_CD, 0, 0, TV_SS, TV_LI, TV_OK),
+	TV_S(TV_SA, TV_SB, TV_CD + 1, 0, TV_ES, TV_SR, TV_OK),
+	TV_C(TV_A, TV_CD + 1, TV_SB + 1, 0, TV_ES, TV_ES, TV_OK),
+	TV_C(TV_FA, TV_CD + 1, TV_SB + 1, 0, TV_F1, TV_CW, TV_OK),
 	TV_S(TV_A, TV_SB + 1 + 0x40000000U, TV_CD + 2, 0, TV_F1, TV_CW,
 	     TV_INV(SEQ_WINDOW)),
 	TV_S(TV_A, TV_SB + 1, TV_CD + 2, 0, TV_F2, TV_CW, TV_OK),
@@ -630,11 +696,11 @@ static const struct tcpfsm_vstep tv_pickup_synack_wscale[] = {
 	TV_FIRST_SWIN(TV_SA, TV_SB, TV_CB + 1, 0, 65535, 7, TV_ES, TV_SR, TV_OK),
 	TV_CWIN(TV_A, TV_CB + 1, TV_SB + 1, 0, 502, TV_NOWS, TV_ES, TV_ES, TV_OK),
 	TV_SWIN(TV_PA, TV_SB + 1, TV_CB + 1, 1400, 502, TV_NOWS, TV_ES, TV_ES,
-	      TV_OK),
+		TV_OK),
 	TV_SWIN(TV_PA, TV_SB + 1401, TV_CB + 1, 1400, 502, TV_NOWS, TV_ES, TV_ES,
-	      TV_OK),
+		TV_OK),
 	TV_SWIN(TV_PA, TV_SB + 2801, TV_CB + 1, 1400, 502, TV_NOWS, TV_ES, TV_ES,
-	      TV_OK),
+		TV_OK),
 };
 
 /* Pickup off: only a SYN starts a flow. */
@@ -655,26 +721,26 @@ static const struct tcpfsm_vstep tv_wscale_both[] = {
 	TV_FIRST_CWIN(TV_SYN, TV_CC, 0, 0, 64240, 7, TV_SS, TV_LI, TV_OK),
 	TV_SWIN(TV_SA, TV_SA0, TV_CC + 1, 0, 65160, 7, TV_ES, TV_SR, TV_OK),
 	TV_CWIN(TV_A, TV_CC + 1, TV_SA0 + 1, 0, 502, TV_NOWS, TV_ES, TV_ES,
-	      TV_OK),
+		TV_OK),
 	TV_SWIN(TV_PA, TV_SA0 + 1, TV_CC + 1, 1448, 509, TV_NOWS, TV_ES, TV_ES,
-	      TV_OK),
+		TV_OK),
 	TV_SWIN(TV_PA, TV_SA0 + 30001, TV_CC + 1, 1448, 509, TV_NOWS, TV_ES,
-	      TV_ES, TV_OK),
+		TV_ES, TV_OK),
 	TV_CWIN(TV_A, TV_CC + 1, TV_SA0 + 31449, 0, 502, TV_NOWS, TV_ES, TV_ES,
-	      TV_OK),
+		TV_OK),
 };
 
 /* Only the client offers: no scaling, 502 means 502 bytes. */
 static const struct tcpfsm_vstep tv_wscale_client_only[] = {
 	TV_FIRST_CWIN(TV_SYN, TV_CC, 0, 0, 64240, 7, TV_SS, TV_LI, TV_OK),
 	TV_SWIN(TV_SA, TV_SA0, TV_CC + 1, 0, 65160, TV_NOWS, TV_ES, TV_SR,
-	      TV_OK),
+		TV_OK),
 	TV_CWIN(TV_A, TV_CC + 1, TV_SA0 + 1, 0, 502, TV_NOWS, TV_ES, TV_ES,
-	      TV_OK),
+		TV_OK),
 	TV_SWIN(TV_PA, TV_SA0 + 1, TV_CC + 1, 400, 509, TV_NOWS, TV_ES, TV_ES,
-	      TV_OK),
+		TV_OK),
 	TV_SWIN(TV_PA, TV_SA0 + 30001, TV_CC + 1, 1448, 509, TV_NOWS, TV_ES,
-	      TV_ES, TV_INV(SEQ_WINDOW)),
+		TV_ES, TV_INV(SEQ_WINDOW)),
 };
 
 /* Only the server offers (which a real server never does): no scaling. */
@@ -682,11 +748,11 @@ static const struct tcpfsm_vstep tv_wscale_server_only[] = {
 	TV_FIRST_CWIN(TV_SYN, TV_CC, 0, 0, 64240, TV_NOWS, TV_SS, TV_LI, TV_OK),
 	TV_SWIN(TV_SA, TV_SA0, TV_CC + 1, 0, 65160, 7, TV_ES, TV_SR, TV_OK),
 	TV_CWIN(TV_A, TV_CC + 1, TV_SA0 + 1, 0, 502, TV_NOWS, TV_ES, TV_ES,
-	      TV_OK),
+		TV_OK),
 	TV_SWIN(TV_PA, TV_SA0 + 1, TV_CC + 1, 400, 509, TV_NOWS, TV_ES, TV_ES,
-	      TV_OK),
+		TV_OK),
 	TV_SWIN(TV_PA, TV_SA0 + 30001, TV_CC + 1, 1448, 509, TV_NOWS, TV_ES,
-	      TV_ES, TV_INV(SEQ_WINDOW)),
+		TV_ES, TV_INV(SEQ_WINDOW)),
 };
 
 #define TV_VEC(n, pk, fl) \

@@ -1,0 +1,579 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit suites for the tcpfsm state machine (tcpfsm_fsm.c):
+ *
+ *   tcpfsm_fsm_edges		one case per edge of RFC 9293 figure 5, for
+ *				the client and the server where it applies
+ *   tcpfsm_fsm_scenarios	every vector of tcpfsm_vectors.h
+ *   tcpfsm_fsm_properties	seeded random walks (tcpfsm_props.h)
+ *   tcpfsm_fsm_basics		flag classification and names
+ *
+ * Expectations come from the RFCs and the product's state model, never from
+ * the table, so a wrong cell fails here.
+ */
+#include <kunit/test.h>
+#include <linux/kernel.h>
+#include <linux/module.h>
+#include <linux/string.h>
+
+#include "tcpfsm_compat.h"
+#include "tcpfsm_vectors.h"
+#include "tcpfsm_props.h"
+
+static const char *tcpfsm_test_verdict(u8 verdict)
+{
+	static const char *const names[] = {
+		[TCPFSM_ACCEPT] = "ACCEPT",
+		[TCPFSM_IGNORE] = "IGNORE",
+		[TCPFSM_INVALID] = "INVALID",
+		[TCPFSM_NEW] = "NEW",
+	};
+
+	return verdict < ARRAY_SIZE(names) ? names[verdict] : "?";
+}
+
+/*
+ * Run @n steps and check the states, verdict and reason after each; stop at
+ * the first step that differs, since every later step would differ too.
+ */
+static void tcpfsm_run_steps(struct kunit *test, const char *name,
+			     const struct tcpfsm_vstep *steps, unsigned int n,
+			     bool pickup, int conn_flags)
+{
+	struct tcpfsm_conn c = {}, before;
+	struct tcpfsm_result res;
+	bool live = false, created;
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		const struct tcpfsm_vstep *st = &steps[i];
+		struct tcpfsm_seg seg = {
+			.seq = st->seq, .ack = st->ack, .len = st->len,
+			.win = st->win, .flags = st->flags,
+			.wscale = st->wscale, .dir = st->dir,
+		};
+		u8 cli, srv;
+
+		memset(&res, 0, sizeof(res));
+		before = c;
+		switch (st->op) {
+		case TV_OP_START:
+			created = tcpfsm_fsm_start(&c, &seg, pickup, &res);
+			KUNIT_EXPECT_EQ_MSG(test, created,
+					    st->verdict == TCPFSM_ACCEPT,
+					    "%s step %u: start()", name, i);
+			live = created;
+			break;
+		case TV_OP_SEG:
+			KUNIT_ASSERT_TRUE_MSG(test, live,
+					      "%s step %u: no flow (bad vector)",
+					      name, i);
+			tcpfsm_fsm_update(&c, &seg, &res);
+			KUNIT_EXPECT_EQ_MSG(test, res.kind,
+					    tcpfsm_seg_kind(st->flags),
+					    "%s step %u: kind", name, i);
+			KUNIT_EXPECT_EQ_MSG(test, res.old_state[0],
+					    before.peer[0].state,
+					    "%s step %u: old_state", name, i);
+			KUNIT_EXPECT_EQ_MSG(test, res.old_state[1],
+					    before.peer[1].state,
+					    "%s step %u: old_state", name, i);
+			if (res.verdict != TCPFSM_ACCEPT)
+				KUNIT_EXPECT_TRUE_MSG(test,
+						      !memcmp(&c, &before, sizeof(c)),
+						      "%s step %u: %s changed the flow",
+						      name, i,
+						      tcpfsm_test_verdict(res.verdict));
+			if (res.verdict == TCPFSM_NEW)
+				live = false;
+			break;
+		default:
+			tcpfsm_fsm_time_wait_done(&c);
+			res.verdict = st->verdict;
+			res.reason = st->reason;
+			break;
+		}
+		cli = c.peer[TCPFSM_CLIENT].state;
+		srv = c.peer[TCPFSM_SERVER].state;
+		if (cli == st->cli && srv == st->srv &&
+		    res.verdict == st->verdict && res.reason == st->reason)
+			continue;
+		KUNIT_FAIL(test,
+			   "%s step %u: expected %s/%s %s %s, got %s/%s %s %s",
+			   name, i, tcpfsm_state_name(st->cli),
+			   tcpfsm_state_name(st->srv),
+			   tcpfsm_test_verdict(st->verdict),
+			   tcpfsm_reason_name(st->reason),
+			   tcpfsm_state_name(cli), tcpfsm_state_name(srv),
+			   tcpfsm_test_verdict(res.verdict),
+			   tcpfsm_reason_name(res.reason));
+		return;
+	}
+	if (conn_flags >= 0)
+		KUNIT_EXPECT_EQ_MSG(test, c.flags, conn_flags,
+				    "%s: connection flags", name);
+}
+
+/* ---- tcpfsm_fsm_edges ---- */
+
+#define C0 TV_CA
+#define S0 TV_SB
+
+/* Define edge_<name>(): run the steps, the last of which is the edge. */
+#define TCPFSM_EDGE(name, ...)						\
+static void edge_##name(struct kunit *test)				\
+{									\
+	static const struct tcpfsm_vstep steps[] = { __VA_ARGS__ };	\
+									\
+	tcpfsm_run_steps(test, #name, steps, ARRAY_SIZE(steps), false, -1); \
+}
+
+TCPFSM_EDGE(closed_to_syn_sent_client,
+	    TV_FIRST_C(TV_SYN, C0, 0, 0, TV_SS, TV_LI, TV_OK))
+TCPFSM_EDGE(closed_to_listen_server,
+	    TV_FIRST_C(TV_SYN, C0, 0, 0, TV_SS, TV_LI, TV_OK))
+TCPFSM_EDGE(listen_to_syn_received_server,
+	    TV_FIRST_C(TV_SYN, C0, 0, 0, TV_SS, TV_LI, TV_OK),
+	    TV_S(TV_SA, S0, C0 + 1, 0, TV_ES, TV_SR, TV_OK))
+/* LISTEN -> SYN-SENT (its own SYN) -> SYN-RECEIVED (the client's, in flight) */
+TCPFSM_EDGE(listen_to_syn_received_simopen_server,
+	    TV_FIRST_C(TV_SYN, C0, 0, 0, TV_SS, TV_LI, TV_OK),
+	    TV_S(TV_SYN, S0, 0, 0, TV_SR, TV_SR, TV_OK))
+TCPFSM_EDGE(listen_to_closed_server,
+	    TV_FIRST_C(TV_SYN, C0, 0, 0, TV_SS, TV_LI, TV_OK),
+	    TV_S(TV_RA, 0, C0 + 1, 0, TV_CL, TV_CL, TV_OK))
+TCPFSM_EDGE(syn_sent_to_closed_rst_client,
+	    TV_FIRST_C(TV_SYN, C0, 0, 0, TV_SS, TV_LI, TV_OK),
+	    TV_S(TV_RA, 0, C0 + 1, 0, TV_CL, TV_CL, TV_OK))
+TCPFSM_EDGE(syn_sent_to_closed_abort_client,
+	    TV_FIRST_C(TV_SYN, C0, 0, 0, TV_SS, TV_LI, TV_OK),
+	    TV_C(TV_R, C0 + 1, 0, 0, TV_CL, TV_LI, TV_OK))
+TCPFSM_EDGE(syn_sent_to_syn_received_simopen_client,
+	    TV_FIRST_C(TV_SYN, C0, 0, 0, TV_SS, TV_LI, TV_OK),
+	    TV_S(TV_SYN, S0, 0, 0, TV_SR, TV_SR, TV_OK))
+TCPFSM_EDGE(syn_sent_to_established_client,
+	    TV_FIRST_C(TV_SYN, C0, 0, 0, TV_SS, TV_LI, TV_OK),
+	    TV_S(TV_SA, S0, C0 + 1, 0, TV_ES, TV_SR, TV_OK))
+TCPFSM_EDGE(syn_received_to_established_server,
+	    TV_FIRST_C(TV_SYN, C0, 0, 0, TV_SS, TV_LI, TV_OK),
+	    TV_S(TV_SA, S0, C0 + 1, 0, TV_ES, TV_SR, TV_OK),
+	    TV_C(TV_A, C0 + 1, S0 + 1, 0, TV_ES, TV_ES, TV_OK))
+TCPFSM_EDGE(syn_received_to_established_simopen_server,
+	    TV_FIRST_C(TV_SYN, C0, 0, 0, TV_SS, TV_LI, TV_OK),
+	    TV_S(TV_SYN, S0, 0, 0, TV_SR, TV_SR, TV_OK),
+	    TV_C(TV_SA, C0, S0 + 1, 0, TV_SR, TV_ES, TV_OK))
+TCPFSM_EDGE(syn_received_to_established_simopen_client,
+	    TV_FIRST_C(TV_SYN, C0, 0, 0, TV_SS, TV_LI, TV_OK),
+	    TV_S(TV_SYN, S0, 0, 0, TV_SR, TV_SR, TV_OK),
+	    TV_C(TV_SA, C0, S0 + 1, 0, TV_SR, TV_ES, TV_OK),
+	    TV_S(TV_SA, S0, C0 + 1, 0, TV_ES, TV_ES, TV_OK))
+TCPFSM_EDGE(syn_received_to_listen_rst_server,
+	    TV_FIRST_C(TV_SYN, C0, 0, 0, TV_SS, TV_LI, TV_OK),
+	    TV_S(TV_SA, S0, C0 + 1, 0, TV_ES, TV_SR, TV_OK),
+	    TV_C(TV_R, C0 + 1, 0, 0, TV_CL, TV_LI, TV_OK))
+TCPFSM_EDGE(syn_received_to_closed_rst_client,
+	    TV_FIRST_C(TV_SYN, C0, 0, 0, TV_SS, TV_LI, TV_OK),
+	    TV_S(TV_SYN, S0, 0, 0, TV_SR, TV_SR, TV_OK),
+	    TV_S(TV_R, S0 + 1, 0, 0, TV_CL, TV_CL, TV_OK))
+TCPFSM_EDGE(syn_received_to_closed_rst_server,
+	    TV_FIRST_C(TV_SYN, C0, 0, 0, TV_SS, TV_LI, TV_OK),
+	    TV_S(TV_SYN, S0, 0, 0, TV_SR, TV_SR, TV_OK),
+	    TV_C(TV_R, C0 + 1, 0, 0, TV_CL, TV_CL, TV_OK))
+TCPFSM_EDGE(syn_received_to_fin_wait_1_server,
+	    TV_FIRST_C(TV_SYN, C0, 0, 0, TV_SS, TV_LI, TV_OK),
+	    TV_S(TV_SA, S0, C0 + 1, 0, TV_ES, TV_SR, TV_OK),
+	    TV_S(TV_FA, S0 + 1, C0 + 1, 0, TV_CW, TV_F1, TV_OK))
+TCPFSM_EDGE(syn_received_to_fin_wait_1_simopen_client,
+	    TV_FIRST_C(TV_SYN, C0, 0, 0, TV_SS, TV_LI, TV_OK),
+	    TV_S(TV_SYN, S0, 0, 0, TV_SR, TV_SR, TV_OK),
+	    TV_C(TV_FA, C0 + 1, S0 + 1, 0, TV_F1, TV_CW, TV_OK))
+TCPFSM_EDGE(established_to_fin_wait_1_client,
+	    TV_FIRST_C(TV_SYN, C0, 0, 0, TV_SS, TV_LI, TV_OK),
+	    TV_S(TV_SA, S0, C0 + 1, 0, TV_ES, TV_SR, TV_OK),
+	    TV_C(TV_A, C0 + 1, S0 + 1, 0, TV_ES, TV_ES, TV_OK),
+	    TV_C(TV_FA, C0 + 1, S0 + 1, 0, TV_F1, TV_CW, TV_OK))
+TCPFSM_EDGE(established_to_fin_wait_1_server,
+	    TV_FIRST_C(TV_SYN, C0, 0, 0, TV_SS, TV_LI, TV_OK),
+	    TV_S(TV_SA, S0, C0 + 1, 0, TV_ES, TV_SR, TV_OK),
+	    TV_C(TV_A, C0 + 1, S0 + 1, 0, TV_ES, TV_ES, TV_OK),
+	    TV_S(TV_FA, S0 + 1, C0 + 1, 0, TV_CW, TV_F1, TV_OK))
+TCPFSM_EDGE(established_to_close_wait_server,
+	    TV_FIRST_C(TV_SYN, C0, 0, 0, TV_SS, TV_LI, TV_OK),
+	    TV_S(TV_SA, S0, C0 + 1, 0, TV_ES, TV_SR, TV_OK),
+	    TV_C(TV_A, C0 + 1, S0 + 1, 0, TV_ES, TV_ES, TV_OK),
+	    TV_C(TV_FA, C0 + 1, S0 + 1, 0, TV_F1, TV_CW, TV_OK))
+TCPFSM_EDGE(established_to_close_wait_client,
+	    TV_FIRST_C(TV_SYN, C0, 0, 0, TV_SS, TV_LI, TV_OK),
+	    TV_S(TV_SA, S0, C0 + 1, 0, TV_ES, TV_SR, TV_OK),
+	    TV_C(TV_A, C0 + 1, S0 + 1, 0, TV_ES, TV_ES, TV_OK),
+	    TV_S(TV_FA, S0 + 1, C0 + 1, 0, TV_CW, TV_F1, TV_OK))
+TCPFSM_EDGE(fin_wait_1_to_fin_wait_2_client,
+	    TV_FIRST_C(TV_SYN, C0, 0, 0, TV_SS, TV_LI, TV_OK),
+	    TV_S(TV_SA, S0, C0 + 1, 0, TV_ES, TV_SR, TV_OK),
+	    TV_C(TV_A, C0 + 1, S0 + 1, 0, TV_ES, TV_ES, TV_OK),
+	    TV_C(TV_FA, C0 + 1, S0 + 1, 0, TV_F1, TV_CW, TV_OK),
+	    TV_S(TV_A, S0 + 1, C0 + 2, 0, TV_F2, TV_CW, TV_OK))
+TCPFSM_EDGE(fin_wait_1_to_fin_wait_2_server,
+	    TV_FIRST_C(TV_SYN, C0, 0, 0, TV_SS, TV_LI, TV_OK),
+	    TV_S(TV_SA, S0, C0 + 1, 0, TV_ES, TV_SR, TV_OK),
+	    TV_C(TV_A, C0 + 1, S0 + 1, 0, TV_ES, TV_ES, TV_OK),
+	    TV_S(TV_FA, S0 + 1, C0 + 1, 0, TV_CW, TV_F1, TV_OK),
+	    TV_C(TV_A, C0 + 1, S0 + 2, 0, TV_CW, TV_F2, TV_OK))
+TCPFSM_EDGE(fin_wait_1_to_closing,
+	    TV_FIRST_C(TV_SYN, C0, 0, 0, TV_SS, TV_LI, TV_OK),
+	    TV_S(TV_SA, S0, C0 + 1, 0, TV_ES, TV_SR, TV_OK),
+	    TV_C(TV_A, C0 + 1, S0 + 1, 0, TV_ES, TV_ES, TV_OK),
+	    TV_C(TV_FA, C0 + 1, S0 + 1, 0, TV_F1, TV_CW, TV_OK),
+	    TV_S(TV_FA, S0 + 1, C0 + 1, 0, TV_CG, TV_CG, TV_OK))
+TCPFSM_EDGE(fin_wait_1_to_time_wait_client,
+	    TV_FIRST_C(TV_SYN, C0, 0, 0, TV_SS, TV_LI, TV_OK),
+	    TV_S(TV_SA, S0, C0 + 1, 0, TV_ES, TV_SR, TV_OK),
+	    TV_C(TV_A, C0 + 1, S0 + 1, 0, TV_ES, TV_ES, TV_OK),
+	    TV_C(TV_FA, C0 + 1, S0 + 1, 0, TV_F1, TV_CW, TV_OK),
+	    TV_S(TV_FA, S0 + 1, C0 + 2, 0, TV_TW, TV_LA, TV_OK))
+TCPFSM_EDGE(fin_wait_1_to_time_wait_server,
+	    TV_FIRST_C(TV_SYN, C0, 0, 0, TV_SS, TV_LI, TV_OK),
+	    TV_S(TV_SA, S0, C0 + 1, 0, TV_ES, TV_SR, TV_OK),
+	    TV_C(TV_A, C0 + 1, S0 + 1, 0, TV_ES, TV_ES, TV_OK),
+	    TV_S(TV_FA, S0 + 1, C0 + 1, 0, TV_CW, TV_F1, TV_OK),
+	    TV_C(TV_FA, C0 + 1, S0 + 2, 0, TV_LA, TV_TW, TV_OK))
+TCPFSM_EDGE(fin_wait_2_to_time_wait_client,
+	    TV_FIRST_C(TV_SYN, C0, 0, 0, TV_SS, TV_LI, TV_OK),
+	    TV_S(TV_SA, S0, C0 + 1, 0, TV_ES, TV_SR, TV_OK),
+	    TV_C(TV_A, C0 + 1, S0 + 1, 0, TV_ES, TV_ES, TV_OK),
+	    TV_C(TV_FA, C0 + 1, S0 + 1, 0, TV_F1, TV_CW, TV_OK),
+	    TV_S(TV_A, S0 + 1, C0 + 2, 0, TV_F2, TV_CW, TV_OK),
+	    TV_S(TV_FA, S0 + 1, C0 + 2, 0, TV_TW, TV_LA, TV_OK))
+TCPFSM_EDGE(fin_wait_2_to_time_wait_server,
+	    TV_FIRST_C(TV_SYN, C0, 0, 0, TV_SS, TV_LI, TV_OK),
+	    TV_S(TV_SA, S0, C0 + 1, 0, TV_ES, TV_SR, TV_OK),
+	    TV_C(TV_A, C0 + 1, S0 + 1, 0, TV_ES, TV_ES, TV_OK),
+	    TV_S(TV_FA, S0 + 1, C0 + 1, 0, TV_CW, TV_F1, TV_OK),
+	    TV_C(TV_A, C0 + 1, S0 + 2, 0, TV_CW, TV_F2, TV_OK),
+	    TV_C(TV_FA, C0 + 1, S0 + 2, 0, TV_LA, TV_TW, TV_OK))
+TCPFSM_EDGE(closing_to_time_wait_client,
+	    TV_FIRST_C(TV_SYN, C0, 0, 0, TV_SS, TV_LI, TV_OK),
+	    TV_S(TV_SA, S0, C0 + 1, 0, TV_ES, TV_SR, TV_OK),
+	    TV_C(TV_A, C0 + 1, S0 + 1, 0, TV_ES, TV_ES, TV_OK),
+	    TV_C(TV_FA, C0 + 1, S0 + 1, 0, TV_F1, TV_CW, TV_OK),
+	    TV_S(TV_FA, S0 + 1, C0 + 1, 0, TV_CG, TV_CG, TV_OK),
+	    TV_S(TV_A, S0 + 2, C0 + 2, 0, TV_TW, TV_CG, TV_OK))
+TCPFSM_EDGE(closing_to_time_wait_server,
+	    TV_FIRST_C(TV_SYN, C0, 0, 0, TV_SS, TV_LI, TV_OK),
+	    TV_S(TV_SA, S0, C0 + 1, 0, TV_ES, TV_SR, TV_OK),
+	    TV_C(TV_A, C0 + 1, S0 + 1, 0, TV_ES, TV_ES, TV_OK),
+	    TV_C(TV_FA, C0 + 1, S0 + 1, 0, TV_F1, TV_CW, TV_OK),
+	    TV_S(TV_FA, S0 + 1, C0 + 1, 0, TV_CG, TV_CG, TV_OK),
+	    TV_C(TV_A, C0 + 2, S0 + 2, 0, TV_CG, TV_TW, TV_OK))
+TCPFSM_EDGE(time_wait_to_closed_timeout_client,
+	    TV_FIRST_C(TV_SYN, C0, 0, 0, TV_SS, TV_LI, TV_OK),
+	    TV_S(TV_SA, S0, C0 + 1, 0, TV_ES, TV_SR, TV_OK),
+	    TV_C(TV_A, C0 + 1, S0 + 1, 0, TV_ES, TV_ES, TV_OK),
+	    TV_C(TV_FA, C0 + 1, S0 + 1, 0, TV_F1, TV_CW, TV_OK),
+	    TV_S(TV_A, S0 + 1, C0 + 2, 0, TV_F2, TV_CW, TV_OK),
+	    TV_S(TV_FA, S0 + 1, C0 + 2, 0, TV_TW, TV_LA, TV_OK),
+	    TV_C(TV_A, C0 + 2, S0 + 2, 0, TV_TW, TV_CL, TV_OK),
+	    TV_TWDONE(TV_CL, TV_CL))
+TCPFSM_EDGE(time_wait_to_closed_timeout_server,
+	    TV_FIRST_C(TV_SYN, C0, 0, 0, TV_SS, TV_LI, TV_OK),
+	    TV_S(TV_SA, S0, C0 + 1, 0, TV_ES, TV_SR, TV_OK),
+	    TV_C(TV_A, C0 + 1, S0 + 1, 0, TV_ES, TV_ES, TV_OK),
+	    TV_S(TV_FA, S0 + 1, C0 + 1, 0, TV_CW, TV_F1, TV_OK),
+	    TV_C(TV_A, C0 + 1, S0 + 2, 0, TV_CW, TV_F2, TV_OK),
+	    TV_C(TV_FA, C0 + 1, S0 + 2, 0, TV_LA, TV_TW, TV_OK),
+	    TV_S(TV_A, S0 + 2, C0 + 2, 0, TV_CL, TV_TW, TV_OK),
+	    TV_TWDONE(TV_CL, TV_CL))
+TCPFSM_EDGE(time_wait_to_closed_timeout_simclose,
+	    TV_FIRST_C(TV_SYN, C0, 0, 0, TV_SS, TV_LI, TV_OK),
+	    TV_S(TV_SA, S0, C0 + 1, 0, TV_ES, TV_SR, TV_OK),
+	    TV_C(TV_A, C0 + 1, S0 + 1, 0, TV_ES, TV_ES, TV_OK),
+	    TV_C(TV_FA, C0 + 1, S0 + 1, 0, TV_F1, TV_CW, TV_OK),
+	    TV_S(TV_FA, S0 + 1, C0 + 1, 0, TV_CG, TV_CG, TV_OK),
+	    TV_C(TV_A, C0 + 2, S0 + 2, 0, TV_CG, TV_TW, TV_OK),
+	    TV_S(TV_A, S0 + 2, C0 + 2, 0, TV_TW, TV_TW, TV_OK),
+	    TV_TWDONE(TV_CL, TV_CL))
+TCPFSM_EDGE(close_wait_to_last_ack_server,
+	    TV_FIRST_C(TV_SYN, C0, 0, 0, TV_SS, TV_LI, TV_OK),
+	    TV_S(TV_SA, S0, C0 + 1, 0, TV_ES, TV_SR, TV_OK),
+	    TV_C(TV_A, C0 + 1, S0 + 1, 0, TV_ES, TV_ES, TV_OK),
+	    TV_C(TV_FA, C0 + 1, S0 + 1, 0, TV_F1, TV_CW, TV_OK),
+	    TV_S(TV_A, S0 + 1, C0 + 2, 0, TV_F2, TV_CW, TV_OK),
+	    TV_S(TV_FA, S0 + 1, C0 + 2, 0, TV_TW, TV_LA, TV_OK))
+TCPFSM_EDGE(close_wait_to_last_ack_client,
+	    TV_FIRST_C(TV_SYN, C0, 0, 0, TV_SS, TV_LI, TV_OK),
+	    TV_S(TV_SA, S0, C0 + 1, 0, TV_ES, TV_SR, TV_OK),
+	    TV_C(TV_A, C0 + 1, S0 + 1, 0, TV_ES, TV_ES, TV_OK),
+	    TV_S(TV_FA, S0 + 1, C0 + 1, 0, TV_CW, TV_F1, TV_OK),
+	    TV_C(TV_A, C0 + 1, S0 + 2, 0, TV_CW, TV_F2, TV_OK),
+	    TV_C(TV_FA, C0 + 1, S0 + 2, 0, TV_LA, TV_TW, TV_OK))
+TCPFSM_EDGE(last_ack_to_closed_server,
+	    TV_FIRST_C(TV_SYN, C0, 0, 0, TV_SS, TV_LI, TV_OK),
+	    TV_S(TV_SA, S0, C0 + 1, 0, TV_ES, TV_SR, TV_OK),
+	    TV_C(TV_A, C0 + 1, S0 + 1, 0, TV_ES, TV_ES, TV_OK),
+	    TV_C(TV_FA, C0 + 1, S0 + 1, 0, TV_F1, TV_CW, TV_OK),
+	    TV_S(TV_A, S0 + 1, C0 + 2, 0, TV_F2, TV_CW, TV_OK),
+	    TV_S(TV_FA, S0 + 1, C0 + 2, 0, TV_TW, TV_LA, TV_OK),
+	    TV_C(TV_A, C0 + 2, S0 + 2, 0, TV_TW, TV_CL, TV_OK))
+TCPFSM_EDGE(last_ack_to_closed_client,
+	    TV_FIRST_C(TV_SYN, C0, 0, 0, TV_SS, TV_LI, TV_OK),
+	    TV_S(TV_SA, S0, C0 + 1, 0, TV_ES, TV_SR, TV_OK),
+	    TV_C(TV_A, C0 + 1, S0 + 1, 0, TV_ES, TV_ES, TV_OK),
+	    TV_S(TV_FA, S0 + 1, C0 + 1, 0, TV_CW, TV_F1, TV_OK),
+	    TV_C(TV_A, C0 + 1, S0 + 2, 0, TV_CW, TV_F2, TV_OK),
+	    TV_C(TV_FA, C0 + 1, S0 + 2, 0, TV_LA, TV_TW, TV_OK),
+	    TV_S(TV_A, S0 + 2, C0 + 2, 0, TV_CL, TV_TW, TV_OK))
+
+static struct kunit_case tcpfsm_edge_cases[] = {
+	KUNIT_CASE(edge_closed_to_syn_sent_client),
+	KUNIT_CASE(edge_closed_to_listen_server),
+	KUNIT_CASE(edge_listen_to_syn_received_server),
+	KUNIT_CASE(edge_listen_to_syn_received_simopen_server),
+	KUNIT_CASE(edge_listen_to_closed_server),
+	KUNIT_CASE(edge_syn_sent_to_closed_rst_client),
+	KUNIT_CASE(edge_syn_sent_to_closed_abort_client),
+	KUNIT_CASE(edge_syn_sent_to_syn_received_simopen_client),
+	KUNIT_CASE(edge_syn_sent_to_established_client),
+	KUNIT_CASE(edge_syn_received_to_established_server),
+	KUNIT_CASE(edge_syn_received_to_established_simopen_server),
+	KUNIT_CASE(edge_syn_received_to_established_simopen_client),
+	KUNIT_CASE(edge_syn_received_to_listen_rst_server),
+	KUNIT_CASE(edge_syn_received_to_closed_rst_client),
+	KUNIT_CASE(edge_syn_received_to_closed_rst_server),
+	KUNIT_CASE(edge_syn_received_to_fin_wait_1_server),
+	KUNIT_CASE(edge_syn_received_to_fin_wait_1_simopen_client),
+	KUNIT_CASE(edge_established_to_fin_wait_1_client),
+	KUNIT_CASE(edge_established_to_fin_wait_1_server),
+	KUNIT_CASE(edge_established_to_close_wait_server),
+	KUNIT_CASE(edge_established_to_close_wait_client),
+	KUNIT_CASE(edge_fin_wait_1_to_fin_wait_2_client),
+	KUNIT_CASE(edge_fin_wait_1_to_fin_wait_2_server),
+	KUNIT_CASE(edge_fin_wait_1_to_closing),
+	KUNIT_CASE(edge_fin_wait_1_to_time_wait_client),
+	KUNIT_CASE(edge_fin_wait_1_to_time_wait_server),
+	KUNIT_CASE(edge_fin_wait_2_to_time_wait_client),
+	KUNIT_CASE(edge_fin_wait_2_to_time_wait_server),
+	KUNIT_CASE(edge_closing_to_time_wait_client),
+	KUNIT_CASE(edge_closing_to_time_wait_server),
+	KUNIT_CASE(edge_time_wait_to_closed_timeout_client),
+	KUNIT_CASE(edge_time_wait_to_closed_timeout_server),
+	KUNIT_CASE(edge_time_wait_to_closed_timeout_simclose),
+	KUNIT_CASE(edge_close_wait_to_last_ack_server),
+	KUNIT_CASE(edge_close_wait_to_last_ack_client),
+	KUNIT_CASE(edge_last_ack_to_closed_server),
+	KUNIT_CASE(edge_last_ack_to_closed_client),
+	{}
+};
+
+static struct kunit_suite tcpfsm_edges_suite = {
+	.name = "tcpfsm_fsm_edges",
+	.test_cases = tcpfsm_edge_cases,
+};
+
+/* ---- tcpfsm_fsm_scenarios ---- */
+
+static void tcpfsm_vec_desc(const struct tcpfsm_vector *v, char *desc)
+{
+	strscpy(desc, v->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(tcpfsm_vec, tcpfsm_vectors, tcpfsm_vec_desc);
+
+static void scenario(struct kunit *test)
+{
+	const struct tcpfsm_vector *v = test->param_value;
+
+	tcpfsm_run_steps(test, v->name, v->steps, v->nsteps, v->pickup,
+			 v->conn_flags);
+}
+
+static struct kunit_case tcpfsm_scenario_cases[] = {
+	KUNIT_CASE_PARAM(scenario, tcpfsm_vec_gen_params),
+	{}
+};
+
+static struct kunit_suite tcpfsm_scenarios_suite = {
+	.name = "tcpfsm_fsm_scenarios",
+	.test_cases = tcpfsm_scenario_cases,
+};
+
+/* ---- tcpfsm_fsm_properties ---- */
+
+static void tcpfsm_seed_desc(const u64 *seed, char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "seed_%#llx", *seed);
+}
+
+KUNIT_ARRAY_PARAM(tcpfsm_seed, tcpfsm_prop_seeds, tcpfsm_seed_desc);
+
+static void random_walk(struct kunit *test)
+{
+	struct tcpfsm_walk *w;
+	u32 all = TCPFSM_STATE_MASK_ALL, i;
+
+	w = kunit_kzalloc(test, sizeof(*w), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, w);
+	w->seed = *(const u64 *)test->param_value;
+	w->conns = TCPFSM_PROP_CONNS;
+	w->steps = TCPFSM_PROP_STEPS;
+	tcpfsm_walk_run(w);
+	for (i = 0; i < w->nkinds; i++) {
+		const struct tcpfsm_walk_fail *f = &w->kinds[i];
+
+		KUNIT_FAIL(test,
+			   "%s (seed %#llx conn %u step %u): dir %u flags %#x seq %#x ack %#x len %u win %u ws %u: %s/%s -> %s/%s %s %s",
+			   f->what, w->seed, f->conn, f->step, f->seg.dir,
+			   f->seg.flags, f->seg.seq, f->seg.ack, f->seg.len,
+			   f->seg.win, f->seg.wscale,
+			   tcpfsm_state_name(f->before[0]),
+			   tcpfsm_state_name(f->before[1]),
+			   tcpfsm_state_name(f->after[0]),
+			   tcpfsm_state_name(f->after[1]),
+			   tcpfsm_test_verdict(f->verdict),
+			   tcpfsm_reason_name(f->reason));
+	}
+	KUNIT_EXPECT_EQ_MSG(test, w->failures, 0, "invariant violations");
+	/* A walk that never reaches a state proves nothing about it. */
+	KUNIT_EXPECT_EQ_MSG(test, w->visited & all, all,
+			    "states never reached");
+	kunit_info(test, "seed %#llx: %u segments\n", w->seed, w->segments);
+}
+
+static struct kunit_case tcpfsm_property_cases[] = {
+	KUNIT_CASE_PARAM(random_walk, tcpfsm_seed_gen_params),
+	{}
+};
+
+static struct kunit_suite tcpfsm_properties_suite = {
+	.name = "tcpfsm_fsm_properties",
+	.test_cases = tcpfsm_property_cases,
+};
+
+/* ---- tcpfsm_fsm_basics ---- */
+
+/* The flag combinations TCP sends (nf_conntrack's tcp_valid_flags[]). */
+static u8 tcpfsm_expected_kind(u8 flags)
+{
+	const u8 F = TCPFSM_TH_FIN, S = TCPFSM_TH_SYN, R = TCPFSM_TH_RST;
+	const u8 A = TCPFSM_TH_ACK, U = TCPFSM_TH_URG;
+
+	flags &= F | S | R | A | U;	/* PSH, ECE and CWR never matter */
+	if (flags == S || flags == (S | U))
+		return TCPFSM_SEG_SYN;
+	if (flags == (S | A))
+		return TCPFSM_SEG_SYNACK;
+	if (flags == (F | A) || flags == (F | A | U))
+		return TCPFSM_SEG_FIN;
+	if (flags == A || flags == (A | U))
+		return TCPFSM_SEG_ACK;
+	if (flags == R || flags == (R | A))
+		return TCPFSM_SEG_RST;
+	return TCPFSM_SEG_INVALID;
+}
+
+static void seg_kind_all_flags(struct kunit *test)
+{
+	unsigned int f;
+
+	for (f = 0; f < 256; f++)
+		KUNIT_EXPECT_EQ_MSG(test, tcpfsm_seg_kind(f),
+				    tcpfsm_expected_kind(f), "flags %#x", f);
+}
+
+static void seg_kind_examples(struct kunit *test)
+{
+	static const struct {
+		u8 flags;
+		u8 kind;
+	} ex[] = {
+		{ TV_SYN, TCPFSM_SEG_SYN },
+		{ TV_SYN | TCPFSM_TH_ECE | TCPFSM_TH_CWR, TCPFSM_SEG_SYN },
+		{ TV_SA, TCPFSM_SEG_SYNACK },
+		{ TV_SA | TCPFSM_TH_ECE, TCPFSM_SEG_SYNACK },
+		{ TV_FA, TCPFSM_SEG_FIN },
+		{ TV_FPA, TCPFSM_SEG_FIN },
+		{ TV_A, TCPFSM_SEG_ACK },
+		{ TV_PA, TCPFSM_SEG_ACK },
+		{ TV_R, TCPFSM_SEG_RST },
+		{ TV_RA, TCPFSM_SEG_RST },
+		{ TV_R | TCPFSM_TH_PSH, TCPFSM_SEG_RST },
+		{ TCPFSM_TH_SYN | TCPFSM_TH_FIN, TCPFSM_SEG_INVALID },
+		{ TCPFSM_TH_SYN | TCPFSM_TH_RST, TCPFSM_SEG_INVALID },
+		{ TCPFSM_TH_RST | TCPFSM_TH_FIN, TCPFSM_SEG_INVALID },
+		{ TCPFSM_TH_FIN, TCPFSM_SEG_INVALID },
+		{ TCPFSM_TH_FIN | TCPFSM_TH_PSH | TCPFSM_TH_URG,
+		  TCPFSM_SEG_INVALID },
+		{ 0, TCPFSM_SEG_INVALID },
+		{ TCPFSM_TH_PSH, TCPFSM_SEG_INVALID },
+		{ 0xff, TCPFSM_SEG_INVALID },
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(ex); i++)
+		KUNIT_EXPECT_EQ_MSG(test, tcpfsm_seg_kind(ex[i].flags),
+				    ex[i].kind, "flags %#x", ex[i].flags);
+}
+
+static void state_names(struct kunit *test)
+{
+	static const char *const names[] = {
+		[TCPFSM_STATE_LISTEN] = "LISTEN",
+		[TCPFSM_STATE_SYN_SENT] = "SYN-SENT",
+		[TCPFSM_STATE_SYN_RECEIVED] = "SYN-RECEIVED",
+		[TCPFSM_STATE_ESTABLISHED] = "ESTABLISHED",
+		[TCPFSM_STATE_FIN_WAIT_1] = "FIN-WAIT-1",
+		[TCPFSM_STATE_FIN_WAIT_2] = "FIN-WAIT-2",
+		[TCPFSM_STATE_CLOSE_WAIT] = "CLOSE-WAIT",
+		[TCPFSM_STATE_CLOSING] = "CLOSING",
+		[TCPFSM_STATE_LAST_ACK] = "LAST-ACK",
+		[TCPFSM_STATE_TIME_WAIT] = "TIME-WAIT",
+		[TCPFSM_STATE_CLOSED] = "CLOSED",
+	};
+	unsigned int s;
+
+	for (s = TCPFSM_STATE_ESTABLISHED; s <= TCPFSM_STATE_MAX; s++)
+		KUNIT_EXPECT_STREQ(test, tcpfsm_state_name(s), names[s]);
+	/* the values are the kernel's TCP_* (include/net/tcp_states.h) */
+	KUNIT_EXPECT_EQ(test, TCPFSM_STATE_ESTABLISHED, 1);
+	KUNIT_EXPECT_EQ(test, TCPFSM_STATE_CLOSING, 11);
+	KUNIT_EXPECT_EQ(test, TCPFSM_STATE_MAX, 11);
+	KUNIT_EXPECT_STREQ(test, tcpfsm_state_name(12), "?");
+	KUNIT_EXPECT_STREQ(test, tcpfsm_state_name(255), "?");
+}
+
+static void kind_and_reason_names(struct kunit *test)
+{
+	unsigned int i;
+
+	KUNIT_EXPECT_STREQ(test, tcpfsm_kind_name(TCPFSM_SEG_SYN), "SYN");
+	KUNIT_EXPECT_STREQ(test, tcpfsm_kind_name(TCPFSM_SEG_SYNACK), "SYN/ACK");
+	KUNIT_EXPECT_STREQ(test, tcpfsm_kind_name(TCPFSM_SEG_FIN), "FIN");
+	KUNIT_EXPECT_STREQ(test, tcpfsm_kind_name(TCPFSM_SEG_ACK), "ACK");
+	KUNIT_EXPECT_STREQ(test, tcpfsm_kind_name(TCPFSM_SEG_RST), "RST");
+	KUNIT_EXPECT_STREQ(test, tcpfsm_kind_name(TCPFSM_SEG_INVALID), "INVALID");
+	KUNIT_EXPECT_STREQ(test, tcpfsm_kind_name(__TCPFSM_SEG_MAX), "?");
+	for (i = 0; i < __TCPFSM_REASON_MAX; i++) {
+		KUNIT_EXPECT_NOT_NULL(test, tcpfsm_reason_name(i));
+		KUNIT_EXPECT_STRNEQ(test, tcpfsm_reason_name(i), "?");
+	}
+	KUNIT_EXPECT_STREQ(test, tcpfsm_reason_name(__TCPFSM_REASON_MAX), "?");
+}
+
+static struct kunit_case tcpfsm_basic_cases[] = {
+	KUNIT_CASE(seg_kind_all_flags),
+	KUNIT_CASE(seg_kind_examples),
+	KUNIT_CASE(state_names),
+	KUNIT_CASE(kind_and_reason_names),
+	{}
+};
+
+static struct kunit_suite tcpfsm_basics_suite = {
+	.name = "tcpfsm_fsm_basics",
+	.test_cases = tcpfsm_basic_cases,
+};
+
+kunit_test_suites(&tcpfsm_edges_suite, &tcpfsm_scenarios_suite,
+		  &tcpfsm_properties_suite, &tcpfsm_basics_suite);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("KUnit tests for the tcpfsm TCP state machine");
+TCPFSM_IMPORT_KUNIT_NS();
