@@ -1668,6 +1668,9 @@ static int cmd_watch(struct nl *nl, const struct opts *o)
 	if (!w.ev || mnl_socket_bind(w.ev, 0, MNL_SOCKET_AUTOPID) < 0)
 		die(1, "netlink socket: %s", strerror(errno));
 	fd = mnl_socket_get_fd(w.ev);
+	/* Lets the kernel see, and count in events_lost, what we fail to take. */
+	g = 1;
+	mnl_socket_setsockopt(w.ev, NETLINK_BROADCAST_ERROR, &g, sizeof(g));
 	if (o->rcvbuf > 0 &&
 	    setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &o->rcvbuf, sizeof(o->rcvbuf)) < 0)
 		die(1, "SO_RCVBUF: %s", strerror(errno));
