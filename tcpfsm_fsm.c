@@ -26,19 +26,19 @@
 #include "tcpfsm_fsm.h"
 
 /* Short names for the table below; values are enum tcpfsm_state. */
-#define sES TCPFSM_STATE_ESTABLISHED
-#define sSS TCPFSM_STATE_SYN_SENT
-#define sSR TCPFSM_STATE_SYN_RECEIVED
-#define sF1 TCPFSM_STATE_FIN_WAIT_1
-#define sF2 TCPFSM_STATE_FIN_WAIT_2
-#define sTW TCPFSM_STATE_TIME_WAIT
-#define sCL TCPFSM_STATE_CLOSED
-#define sCW TCPFSM_STATE_CLOSE_WAIT
-#define sLA TCPFSM_STATE_LAST_ACK
-#define sLI TCPFSM_STATE_LISTEN
-#define sCG TCPFSM_STATE_CLOSING
-#define sIV __TCPFSM_STATE_MAX		/* not valid here: the segment is invalid */
-#define sNW (__TCPFSM_STATE_MAX + 1)	/* a new connection on this tuple */
+#define S_ES TCPFSM_STATE_ESTABLISHED
+#define S_SS TCPFSM_STATE_SYN_SENT
+#define S_SR TCPFSM_STATE_SYN_RECEIVED
+#define S_F1 TCPFSM_STATE_FIN_WAIT_1
+#define S_F2 TCPFSM_STATE_FIN_WAIT_2
+#define S_TW TCPFSM_STATE_TIME_WAIT
+#define S_CL TCPFSM_STATE_CLOSED
+#define S_CW TCPFSM_STATE_CLOSE_WAIT
+#define S_LA TCPFSM_STATE_LAST_ACK
+#define S_LI TCPFSM_STATE_LISTEN
+#define S_CG TCPFSM_STATE_CLOSING
+#define S_IV __TCPFSM_STATE_MAX		/* not valid here: the segment is invalid */
+#define S_NW (__TCPFSM_STATE_MAX + 1)	/* a new connection on this tuple */
 
 /*
  * What the state machine reacts to: the segment kind, and for kinds that
@@ -62,152 +62,159 @@ enum {
  * Column 0 is TCPFSM_STATE_NONE, which no endpoint is ever in.
  */
 static const u8 tcpfsm_snd[IN_NR][__TCPFSM_STATE_MAX] = {
-/*		     sNO  sES  sSS  sSR  sF1  sF2  sTW  sCL  sCW  sLA  sLI  sCG */
+/*		    S_NO  S_ES  S_SS  S_SR  S_F1  S_F2  S_TW  S_CL  S_CW  S_LA  S_LI  S_CG */
 /*
  * IN_SYN:
- *	sES -> sIV	a SYN on a synchronised connection is never valid (the
+ *	S_ES -> S_IV	a SYN on a synchronised connection is never valid (the
  *			retransmission of the opening SYN is caught before the
  *			table, see tcpfsm_syn_retransmit())
- *	sSS -> sSS	retransmitted SYN
- *	sSR -> sSR	simultaneous open: retransmission of our own SYN
- *	sF1..sLA, sCG	sIV: a SYN while closing
- *	sTW -> sNW	a new connection reusing the tuple (RFC 9293 3.10.7.4,
+ *	S_SS -> S_SS	retransmitted SYN
+ *	S_SR -> S_SR	simultaneous open: retransmission of our own SYN
+ *	S_F1..S_LA, S_CG	S_IV: a SYN while closing
+ *	S_TW -> S_NW	a new connection reusing the tuple (RFC 9293 3.10.7.4,
  *			RFC 6191), as the kernel accepts on a TIME-WAIT socket
- *	sCL -> sNW	a new connection on a closed tuple
- *	sLI -> sSR	crossing SYNs: the server sent a SYN of its own before the
+ *	S_CL -> S_NW	a new connection on a closed tuple
+ *	S_LI -> S_SR	crossing SYNs: the server sent a SYN of its own before the
  *			client's reached it, so it opened actively (SYN-SENT) and
  *			the client's SYN, still in flight, takes it to SYN-RECEIVED
  */
-[IN_SYN]	= { sIV, sIV, sSS, sSR, sIV, sIV, sNW, sNW, sIV, sIV, sSR, sIV },
+[IN_SYN]	= { S_IV, S_IV, S_SS, S_SR, S_IV, S_IV, S_NW, S_NW, S_IV, S_IV, S_SR, S_IV },
 /*
  * IN_SYNACK:
- *	sES -> sES	retransmitted SYN/ACK after the handshake completed
- *	sSS -> sIV	a SYN/ACK from an endpoint that has not received a SYN
- *	sSR -> sSR	retransmitted SYN/ACK; the SYN/ACK of a simultaneous open
- *	sLI -> sSR	the server answers the SYN: the normal passive open
- *	others -> sIV	no SYN/ACK once a FIN was sent or the connection closed
+ *	S_ES -> S_ES	retransmitted SYN/ACK after the handshake completed
+ *	S_SS -> S_IV	a SYN/ACK from an endpoint that has not received a SYN
+ *	S_SR -> S_SR	retransmitted SYN/ACK; the SYN/ACK of a simultaneous open
+ *	S_LI -> S_SR	the server answers the SYN: the normal passive open
+ *	others -> S_IV	no SYN/ACK once a FIN was sent or the connection closed
  */
-[IN_SYNACK]	= { sIV, sES, sIV, sSR, sIV, sIV, sIV, sIV, sIV, sIV, sSR, sIV },
+[IN_SYNACK]	= { S_IV, S_ES, S_IV, S_SR, S_IV, S_IV, S_IV, S_IV, S_IV, S_IV, S_SR, S_IV },
 /*
  * IN_SYNACK_NA: a SYN/ACK must acknowledge the SYN it answers (RFC 9293
  * 3.10.7.3); one that does not is invalid everywhere.
  */
-[IN_SYNACK_NA]	= { sIV, sIV, sIV, sIV, sIV, sIV, sIV, sIV, sIV, sIV, sIV, sIV },
+[IN_SYNACK_NA]	= { S_IV, S_IV, S_IV, S_IV, S_IV, S_IV, S_IV, S_IV, S_IV, S_IV, S_IV, S_IV },
 /*
  * IN_FIN:
- *	sES -> sF1	active close
- *	sSS -> sIV	a FIN before the handshake
- *	sSR -> sF1	close before the handshake completed (RFC 9293 figure 5)
- *	sF1 -> sF1	retransmitted FIN
- *	sF2 -> sF2	a retransmitted FIN that crossed the ACK of the first
- *	sTW -> sTW	likewise, crossing the final exchange
- *	sCL -> sIV	a closed endpoint sends nothing but SYN and RST
- *	sCW -> sLA	passive close: the FIN answers the peer's FIN
- *	sLA -> sLA	retransmitted FIN
- *	sLI -> sIV	a server that has not answered the SYN cannot close
- *	sCG -> sCG	retransmitted FIN
+ *	S_ES -> S_F1	active close
+ *	S_SS -> S_IV	a FIN before the handshake
+ *	S_SR -> S_F1	close before the handshake completed (RFC 9293 figure 5)
+ *	S_F1 -> S_F1	retransmitted FIN
+ *	S_F2 -> S_F2	a retransmitted FIN that crossed the ACK of the first
+ *	S_TW -> S_TW	likewise, crossing the final exchange
+ *	S_CL -> S_IV	a closed endpoint sends nothing but SYN and RST
+ *	S_CW -> S_LA	passive close: the FIN answers the peer's FIN
+ *	S_LA -> S_LA	retransmitted FIN
+ *	S_LI -> S_IV	a server that has not answered the SYN cannot close
+ *	S_CG -> S_CG	retransmitted FIN
  */
-[IN_FIN]	= { sIV, sF1, sIV, sF1, sF1, sF2, sTW, sIV, sLA, sLA, sIV, sCG },
+[IN_FIN]	= { S_IV, S_F1, S_IV, S_F1, S_F1, S_F2, S_TW, S_IV, S_LA, S_LA, S_IV, S_CG },
 /*
  * IN_FIN_NA: as IN_FIN, except
- *	sCW -> sCG	crossing FINs: this FIN does not acknowledge the peer's,
+ *	S_CW -> S_CG	crossing FINs: this FIN does not acknowledge the peer's,
  *			so it was sent from ESTABLISHED (FIN-WAIT-1) and the
  *			peer's FIN, still in flight, takes it to CLOSING
  */
-[IN_FIN_NA]	= { sIV, sF1, sIV, sF1, sF1, sF2, sTW, sIV, sCG, sLA, sIV, sCG },
+[IN_FIN_NA]	= { S_IV, S_F1, S_IV, S_F1, S_F1, S_F2, S_TW, S_IV, S_CG, S_LA, S_IV, S_CG },
 /*
- * IN_ACK and IN_ACK_NA: sending an ACK or data never moves the sender.
- *	sSS, sLI -> sIV	no ACK before the endpoint has received a SYN
- *	sCL -> sIV	a closed endpoint sends nothing but SYN and RST
+ * IN_ACK: sending an ACK or data does not move the sender, except
+ *	S_SS -> S_ES	the client was taken back to SYN-SENT by a retransmitted
+ *			SYN (tcpfsm_syn_retransmit()), but its ACK of the
+ *			server's SYN shows the SYN/ACK did arrive after all
+ *	S_LI -> S_IV	no ACK before the endpoint has answered a SYN
+ *	S_CL -> S_IV	a closed endpoint sends nothing but SYN and RST
  *	others		unchanged
  */
-[IN_ACK]	= { sIV, sES, sIV, sSR, sF1, sF2, sTW, sIV, sCW, sLA, sIV, sCG },
-[IN_ACK_NA]	= { sIV, sES, sIV, sSR, sF1, sF2, sTW, sIV, sCW, sLA, sIV, sCG },
+[IN_ACK]	= { S_IV, S_ES, S_ES, S_SR, S_F1, S_F2, S_TW, S_IV, S_CW, S_LA, S_IV, S_CG },
+/*
+ * IN_ACK_NA: as IN_ACK, except
+ *	S_SS -> S_IV	no ACK from an endpoint that has not received a SYN
+ */
+[IN_ACK_NA]	= { S_IV, S_ES, S_IV, S_SR, S_F1, S_F2, S_TW, S_IV, S_CW, S_LA, S_IV, S_CG },
 /*
  * IN_RST: the endpoint that sends an acceptable RST is done, in every state.
  */
-[IN_RST]	= { sIV, sCL, sCL, sCL, sCL, sCL, sCL, sCL, sCL, sCL, sCL, sCL },
+[IN_RST]	= { S_IV, S_CL, S_CL, S_CL, S_CL, S_CL, S_CL, S_CL, S_CL, S_CL, S_CL, S_CL },
 };
 
 /*
  * The receiver's new state: tcpfsm_rcv[input][receiver's state].
  */
 static const u8 tcpfsm_rcv[IN_NR][__TCPFSM_STATE_MAX] = {
-/*		     sNO  sES  sSS  sSR  sF1  sF2  sTW  sCL  sCW  sLA  sLI  sCG */
+/*		    S_NO  S_ES  S_SS  S_SR  S_F1  S_F2  S_TW  S_CL  S_CW  S_LA  S_LI  S_CG */
 /*
  * IN_SYN:
- *	sSS -> sSR	crossing SYNs: simultaneous open (RFC 9293 figure 7)
- *	sSR -> sSR	retransmitted SYN
- *	sCL -> sLI	a SYN sent to a fresh tuple: shown in LISTEN until it
- *			answers (only reached when a new connection starts)
- *	sLI -> sLI	retransmitted SYN to a server that has not answered
+ *	S_SS -> S_SR	crossing SYNs: simultaneous open (RFC 9293 figure 7)
+ *	S_SR -> S_SR	retransmitted SYN
+ *	S_CL -> S_NW	a SYN to an endpoint that is done starts a new
+ *			connection, whoever sends it: CLOSED stays absorbing
+ *	S_LI -> S_LI	retransmitted SYN to a server that has not answered
  *	others		unchanged: the sender's cell decides the verdict
  */
-[IN_SYN]	= { sIV, sES, sSR, sSR, sF1, sF2, sTW, sLI, sCW, sLA, sLI, sCG },
+[IN_SYN]	= { S_IV, S_ES, S_SR, S_SR, S_F1, S_F2, S_TW, S_NW, S_CW, S_LA, S_LI, S_CG },
 /*
  * IN_SYNACK: the SYN/ACK acknowledges the receiver's SYN.
- *	sES -> sES	retransmitted SYN/ACK
- *	sSS -> sES	the normal active open completes
- *	sSR -> sES	simultaneous open: our SYN is acknowledged
- *	sLI -> sIV	a server that sent nothing cannot be acknowledged
+ *	S_ES -> S_ES	retransmitted SYN/ACK
+ *	S_SS -> S_ES	the normal active open completes
+ *	S_SR -> S_ES	simultaneous open: our SYN is acknowledged
+ *	S_LI -> S_IV	a server that sent nothing cannot be acknowledged
  *	others		unchanged: a late duplicate
  */
-[IN_SYNACK]	= { sIV, sES, sES, sES, sF1, sF2, sTW, sCL, sCW, sLA, sIV, sCG },
+[IN_SYNACK]	= { S_IV, S_ES, S_ES, S_ES, S_F1, S_F2, S_TW, S_CL, S_CW, S_LA, S_IV, S_CG },
 /*
  * IN_SYNACK_NA: invalid for the sender in every state; cells unchanged.
- *	sSS -> sIV	does not acknowledge our SYN (RFC 9293 3.10.7.3)
+ *	S_SS -> S_IV	does not acknowledge our SYN (RFC 9293 3.10.7.3)
  */
-[IN_SYNACK_NA]	= { sIV, sES, sIV, sSR, sF1, sF2, sTW, sCL, sCW, sLA, sIV, sCG },
+[IN_SYNACK_NA]	= { S_IV, S_ES, S_IV, S_SR, S_F1, S_F2, S_TW, S_CL, S_CW, S_LA, S_IV, S_CG },
 /*
  * IN_FIN: the FIN acknowledges the receiver's last SYN or FIN.
- *	sES -> sCW	passive close
- *	sSS -> sIV	a FIN to an endpoint that has not been answered
- *	sSR -> sCW	the FIN completes the handshake and closes at once
- *	sF1 -> sTW	the FIN acknowledges our FIN too (RFC 9293 3.10.7.4)
- *	sF2 -> sTW	the normal active close
- *	sTW -> sTW	retransmitted FIN (our final ACK was lost)
- *	sCL -> sCL	closed is closed
- *	sCW -> sCW	retransmitted FIN
- *	sLA -> sLA	retransmitted FIN
- *	sLI -> sIV	nothing to close yet
- *	sCG -> sTW	a retransmitted FIN that now acknowledges our FIN
+ *	S_ES -> S_CW	passive close
+ *	S_SS -> S_IV	a FIN to an endpoint that has not been answered
+ *	S_SR -> S_CW	the FIN completes the handshake and closes at once
+ *	S_F1 -> S_TW	the FIN acknowledges our FIN too (RFC 9293 3.10.7.4)
+ *	S_F2 -> S_TW	the normal active close
+ *	S_TW -> S_TW	retransmitted FIN (our final ACK was lost)
+ *	S_CL -> S_CL	closed is closed
+ *	S_CW -> S_CW	retransmitted FIN
+ *	S_LA -> S_LA	retransmitted FIN
+ *	S_LI -> S_IV	nothing to close yet
+ *	S_CG -> S_TW	a retransmitted FIN that now acknowledges our FIN
  */
-[IN_FIN]	= { sIV, sCW, sIV, sCW, sTW, sTW, sTW, sCL, sCW, sLA, sIV, sTW },
+[IN_FIN]	= { S_IV, S_CW, S_IV, S_CW, S_TW, S_TW, S_TW, S_CL, S_CW, S_LA, S_IV, S_TW },
 /*
  * IN_FIN_NA: the FIN does not acknowledge the receiver's last SYN or FIN.
- *	sSR -> sIV	a FIN that does not acknowledge our SYN
- *	sF1 -> sCG	crossing FINs: simultaneous close
- *	sF2 -> sTW	the peer's FIN, whatever it acknowledges
- *	sCG -> sCG	retransmission of the crossing FIN
+ *	S_SR -> S_IV	a FIN that does not acknowledge our SYN
+ *	S_F1 -> S_CG	crossing FINs: simultaneous close
+ *	S_F2 -> S_TW	the peer's FIN, whatever it acknowledges
+ *	S_CG -> S_CG	retransmission of the crossing FIN
  *	others		as IN_FIN
  */
-[IN_FIN_NA]	= { sIV, sCW, sIV, sIV, sCG, sTW, sTW, sCL, sCW, sLA, sIV, sCG },
+[IN_FIN_NA]	= { S_IV, S_CW, S_IV, S_IV, S_CG, S_TW, S_TW, S_CL, S_CW, S_LA, S_IV, S_CG },
 /*
  * IN_ACK: the ACK covers the receiver's last SYN or FIN.
- *	sSS -> sIV	an ACK to an endpoint waiting for a SYN/ACK
- *	sSR -> sES	the passive open completes
- *	sF1 -> sF2	our FIN is acknowledged
- *	sCG -> sTW	our FIN is acknowledged
- *	sLA -> sCL	our FIN is acknowledged: the final ACK
- *	sLI -> sIV	an ACK to a server that has not answered
+ *	S_SS -> S_IV	an ACK to an endpoint waiting for a SYN/ACK
+ *	S_SR -> S_ES	the passive open completes
+ *	S_F1 -> S_F2	our FIN is acknowledged
+ *	S_CG -> S_TW	our FIN is acknowledged
+ *	S_LA -> S_CL	our FIN is acknowledged: the final ACK
+ *	S_LI -> S_IV	an ACK to a server that has not answered
  *	others		unchanged
  */
-[IN_ACK]	= { sIV, sES, sIV, sES, sF2, sF2, sTW, sCL, sCW, sCL, sIV, sTW },
+[IN_ACK]	= { S_IV, S_ES, S_IV, S_ES, S_F2, S_F2, S_TW, S_CL, S_CW, S_CL, S_IV, S_TW },
 /*
  * IN_ACK_NA: the ACK does not cover the receiver's last SYN or FIN.
- *	sSR -> sIV	an ACK that does not acknowledge our SYN
- *	sF1, sCG, sLA	unchanged: data or an old ACK, not the ACK of our FIN
+ *	S_SR -> S_IV	an ACK that does not acknowledge our SYN
+ *	S_F1, S_CG, S_LA	unchanged: data or an old ACK, not the ACK of our FIN
  *	others		as IN_ACK
  */
-[IN_ACK_NA]	= { sIV, sES, sIV, sIV, sF1, sF2, sTW, sCL, sCW, sLA, sIV, sCG },
+[IN_ACK_NA]	= { S_IV, S_ES, S_IV, S_IV, S_F1, S_F2, S_TW, S_CL, S_CW, S_LA, S_IV, S_CG },
 /*
  * IN_RST: an acceptable RST ends the connection for the receiver
  * (RFC 9293 3.10.7.4), except:
- *	sSR -> sLI	a passive open returns to LISTEN (figure 5); one that
+ *	S_SR -> S_LI	a passive open returns to LISTEN (figure 5); one that
  *			opened actively goes to CLOSED (tcpfsm_rcv_state())
- *	sLI -> sLI	a server that never answered keeps listening
+ *	S_LI -> S_LI	a server that never answered keeps listening
  */
-[IN_RST]	= { sIV, sCL, sCL, sLI, sCL, sCL, sCL, sCL, sCL, sCL, sLI, sCL },
+[IN_RST]	= { S_IV, S_CL, S_CL, S_LI, S_CL, S_CL, S_CL, S_CL, S_CL, S_CL, S_LI, S_CL },
 };
 
 static const char *const tcpfsm_state_names[__TCPFSM_STATE_MAX] = {
@@ -300,7 +307,9 @@ static u32 tcpfsm_seg_end(const struct tcpfsm_seg *seg)
 
 /*
  * Has the receiver's last SYN or FIN reached the sender?  An endpoint we have
- * never seen send has nothing to acknowledge.
+ * never seen send has nothing to acknowledge.  A SYN/ACK must acknowledge the
+ * SYN exactly (RFC 9293 3.10.7.3: SND.UNA < SEG.ACK <= SND.NXT, and nothing
+ * but the SYN was sent).
  */
 static bool tcpfsm_acks_ctl(const struct tcpfsm_peer *rcv,
 			    const struct tcpfsm_seg *seg)
@@ -309,6 +318,8 @@ static bool tcpfsm_acks_ctl(const struct tcpfsm_peer *rcv,
 		return false;
 	if (!(rcv->flags & TCPFSM_PEER_SEEN))
 		return true;
+	if (seg->flags & TCPFSM_TH_SYN)
+		return seg->ack == rcv->ctl_end;
 	return !tcpfsm_seq_before(seg->ack, rcv->ctl_end);
 }
 
@@ -378,8 +389,9 @@ static u32 tcpfsm_seg_win(const struct tcpfsm_peer *snd,
  *   II.  end >= sender.end - receiver.maxwin	(not older than a window)
  *   III. ack <= receiver.end			(acknowledges only data sent)
  *   IV.  ack >= receiver.end - max ack window	(not far too old)
- * Segments without payload are checked on their ACK alone.  A side we have
- * not seen yet has nothing to check against; a flow picked up mid-stream is
+ * Unlike conntrack, segments without payload are held to I and II too, as
+ * the kernel's tcp_sequence() holds them.  A side we have not seen yet has
+ * nothing to check against; a flow picked up mid-stream is
  * not checked until both sides have been seen, since its history is lost.
  */
 static u8 tcpfsm_window_check(const struct tcpfsm_peer *snd,
@@ -388,12 +400,11 @@ static u8 tcpfsm_window_check(const struct tcpfsm_peer *snd,
 {
 	u32 seq = seg->seq, end = tcpfsm_seg_end(seg), maxackwin;
 
-	if (!(snd->flags & TCPFSM_PEER_SEEN) || !(rcv->flags & TCPFSM_PEER_SEEN))
+	if (!(rcv->flags & TCPFSM_PEER_SEEN))
 		return TCPFSM_REASON_NONE;
-	if (seq == end)
-		seq = end = snd->end;
-	if (tcpfsm_seq_after(seq, snd->maxend) ||
-	    !tcpfsm_seq_after(end, snd->end - rcv->maxwin - 1))
+	if ((snd->flags & TCPFSM_PEER_SEEN) &&
+	    (tcpfsm_seq_after(seq, snd->maxend) ||
+	     !tcpfsm_seq_after(end, snd->end - rcv->maxwin - 1)))
 		return TCPFSM_REASON_SEQ_WINDOW;
 	if (!(seg->flags & TCPFSM_TH_ACK))
 		return TCPFSM_REASON_NONE;
@@ -420,8 +431,10 @@ static void tcpfsm_track(struct tcpfsm_peer *snd, struct tcpfsm_peer *rcv,
 		}
 		/* RFC 7323 1.3: scaling only when both SYNs offer it. */
 		if ((seg->flags & TCPFSM_TH_ACK) &&
-		    !(snd->flags & rcv->flags & TCPFSM_PEER_WSCALE))
-			snd->wscale = rcv->wscale = 0;
+		    !(snd->flags & rcv->flags & TCPFSM_PEER_WSCALE)) {
+			snd->wscale = 0;
+			rcv->wscale = 0;
+		}
 	}
 	if (seg->flags & TCPFSM_TH_FIN) {
 		snd->ctl_end = end;
@@ -437,13 +450,15 @@ static void tcpfsm_track(struct tcpfsm_peer *snd, struct tcpfsm_peer *rcv,
 		 * window's worth past the first segment seen mid-stream.
 		 */
 		snd->maxend = end;
-		if (!(seg->flags & TCPFSM_TH_SYN)) {
+		if (!(seg->flags & TCPFSM_TH_SYN))
 			snd->maxend += snd->maxwin;
+		if (!(seg->flags & (TCPFSM_TH_SYN | TCPFSM_TH_FIN)))
 			snd->ctl_end = seg->seq;
-		}
 		/* Mid-stream: make III and IV pass until the peer shows up. */
-		if (!(rcv->flags & TCPFSM_PEER_SEEN) && (seg->flags & TCPFSM_TH_ACK))
-			rcv->end = rcv->maxend = seg->ack;
+		if (!(rcv->flags & TCPFSM_PEER_SEEN) && (seg->flags & TCPFSM_TH_ACK)) {
+			rcv->end = seg->ack;
+			rcv->maxend = seg->ack;
+		}
 	} else {
 		if (snd->maxwin < win)
 			snd->maxwin = win;
@@ -477,7 +492,9 @@ static bool tcpfsm_syn_retransmit(struct tcpfsm_peer *snd,
 				  const struct tcpfsm_seg *seg)
 {
 	if (!(snd->flags & TCPFSM_PEER_ACTIVE) || seg->seq + 1 != snd->ctl_end ||
-	    (snd->flags & TCPFSM_PEER_FIN))
+	    (snd->flags & TCPFSM_PEER_FIN) ||
+	    snd->state == TCPFSM_STATE_CLOSED || rcv->state == TCPFSM_STATE_CLOSED ||
+	    snd->state == TCPFSM_STATE_TIME_WAIT)
 		return false;
 	if (snd->state == TCPFSM_STATE_ESTABLISHED &&
 	    rcv->state == TCPFSM_STATE_SYN_RECEIVED)
@@ -518,15 +535,15 @@ static u8 tcpfsm_step(struct tcpfsm_conn *c, const struct tcpfsm_seg *seg,
 
 	in = tcpfsm_input(kind, tcpfsm_acks_ctl(rcv, seg));
 	next_snd = tcpfsm_snd[in][snd->state];
-	if (next_snd == sNW)
-		return TCPFSM_NEW;
 	next_rcv = tcpfsm_rcv_state(rcv, in);
-	if (next_snd == sIV || next_rcv == sIV) {
-		/* Tell a missing acknowledgement from a segment out of place. */
+	if (next_snd == S_NW || next_rcv == S_NW)
+		return TCPFSM_NEW;
+	if (next_snd == S_IV || next_rcv == S_IV) {
+		/* Tell a missing acknowledgment from a segment out of place. */
 		*reason = TCPFSM_REASON_UNEXPECTED;
 		if ((in == IN_SYNACK_NA || in == IN_FIN_NA || in == IN_ACK_NA) &&
-		    tcpfsm_snd[in - 1][snd->state] != sIV &&
-		    tcpfsm_rcv[in - 1][rcv->state] != sIV)
+		    tcpfsm_snd[in - 1][snd->state] != S_IV &&
+		    tcpfsm_rcv[in - 1][rcv->state] != S_IV)
 			*reason = TCPFSM_REASON_BAD_ACK;
 		return TCPFSM_INVALID;
 	}
@@ -619,6 +636,9 @@ bool tcpfsm_fsm_start(struct tcpfsm_conn *c, const struct tcpfsm_seg *seg,
 	c->peer[0].wscale = TCPFSM_WSCALE_MAX;
 	c->peer[1].wscale = TCPFSM_WSCALE_MAX;
 	if (kind == TCPFSM_SEG_SYNACK) {
+		/* A SYN/ACK offers scaling only if the SYN did (RFC 7323 1.3). */
+		if (seg->wscale != TCPFSM_WSCALE_NONE)
+			c->peer[TCPFSM_CLIENT].flags |= TCPFSM_PEER_WSCALE;
 		res->reversed = true;
 		s.dir = TCPFSM_DIR_REPLY;
 		c->peer[TCPFSM_CLIENT].state = TCPFSM_STATE_ESTABLISHED;
