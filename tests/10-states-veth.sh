@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# tcpfsm-timeout: 600
 # Real IPv4 and IPv6 connections between two namespaces over veth: both endpoints' states at every step equal the kernel's own sockets, every segment counted once, flows gone after their timeouts.
 . "$(dirname "$0")/lib.sh"
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# tcpfsm-timeout: 600
 # The same connections over loopback, where each segment crosses both LOCAL_OUT and PRE_ROUTING: still counted once, states equal the kernel's.
 . "$(dirname "$0")/lib.sh"
 

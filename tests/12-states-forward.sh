@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# tcpfsm-timeout: 600
 # The same connections through a router namespace: the router tracks each flow once, with the same states and counters as both ends.
 . "$(dirname "$0")/lib.sh"
 

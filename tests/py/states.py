@@ -29,6 +29,9 @@ def setup(topo):
         topo.link(c, s, '10.77.0', 'fd77')
         ns_run(c, IP, 'route', 'add', '10.77.9.0/24', 'via', '10.77.0.2')
         ns_run(c, IP, '-6', 'route', 'add', 'fd77:9::/64', 'via', 'fd77::2')
+        # s drops these silently (IPv6 would answer "no route" otherwise)
+        ns_run(s, IP, 'route', 'add', 'blackhole', '10.77.9.0/24')
+        ns_run(s, IP, '-6', 'route', 'add', 'blackhole', 'fd77:9::/64')
         return c, s, [c, s], [('10.77.0.1', '10.77.0.2'), ('fd77::1', 'fd77::2')]
     if MODE == 'forward':
         c, r, s = topo.ns('c'), topo.ns('r', forward=True), topo.ns('s')
