@@ -1268,12 +1268,14 @@ struct watch {
 	bool print_sync;
 };
 
-static volatile sig_atomic_t got_usr1, got_term;
+static volatile sig_atomic_t got_usr1, got_usr2, got_term;
 
 static void on_signal(int sig)
 {
 	if (sig == SIGUSR1)
 		got_usr1 = 1;
+	else if (sig == SIGUSR2)
+		got_usr2 = 1;
 	else
 		got_term = 1;
 }
@@ -1687,6 +1689,7 @@ static int cmd_watch(struct nl *nl, const struct opts *o)
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;	/* no SA_RESTART: recv returns EINTR */
 	sigaction(SIGUSR1, &sa, NULL);
+	sigaction(SIGUSR2, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 
@@ -1728,7 +1731,7 @@ static int cmd_watch(struct nl *nl, const struct opts *o)
 				need |= handle_event(&w, m);
 		if (need)
 			resync(&w, false);
-		if (o->delay_ms > 0) {
+		if (o->delay_ms > 0 && !got_usr2) {
 			struct timespec ts = { o->delay_ms / 1000, (o->delay_ms % 1000) * 1000000L };
 
 			nanosleep(&ts, NULL);
