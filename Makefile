@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # Out-of-tree build of tcpfsm.ko (sources and objects: see Kbuild) and the
 # project's entry points. KDIR defaults to the newest installed build tree.
-KDIR ?= $(lastword $(sort $(wildcard /lib/modules/*/build)))
+KDIR ?= $(shell ls -d /lib/modules/*/build 2>/dev/null | sort -V | tail -n1)
 
 all:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
