@@ -884,8 +884,9 @@ int tcpfsm_table_init(void)
 					      0, SLAB_HWCACHE_ALIGN, NULL);
 	if (!tcpfsm_flow_cache)
 		return -ENOMEM;
-	pr_debug("flow %zu bytes, slab object %u bytes\n",
-		 sizeof(struct tcpfsm_flow), kmem_cache_size(tcpfsm_flow_cache));
+	pr_info("flow %zu bytes (slab object %u), max_flows %u\n",
+		sizeof(struct tcpfsm_flow), kmem_cache_size(tcpfsm_flow_cache),
+		tcpfsm_max_flows);
 
 	err = register_pernet_subsys(&tcpfsm_table_net_ops);
 	if (err)
