@@ -78,13 +78,13 @@ run_one() { # PROTO CLIENT_ADDR SERVER_ADDR SOCAT_LISTEN SOCAT_CONNECT
 	mkfifo "$fifo"
 	$IP netns exec s $SOCAT "$4" SYSTEM:cat &
 	srv=$!
-	wait_for 10 sh -c "$IP netns exec s ss -Htln | grep -q :$PORT"
+	wait_for 30 sh -c "$IP netns exec s ss -Htln | grep -q :$PORT"
 	$IP netns exec c $SOCAT - "$5" < "$fifo" > "$out" &
 	cli=$!
 	exec 9> "$fifo"
 	echo hello >&9
-	wait_for 20 grep -q hello "$out"
-	wait_for 20 expect_states ESTABLISHED ESTABLISHED
+	wait_for 60 grep -q hello "$out"
+	wait_for 60 expect_states ESTABLISHED ESTABLISHED
 	for ns in c s; do
 		check_line "$ns" "$2" "$3" "$1"
 		[[ $($IP netns exec "$ns" head -n1 /proc/net/tcpfsm) == "$HEADER" ]] ||
@@ -103,8 +103,13 @@ run_one() { # PROTO CLIENT_ADDR SERVER_ADDR SOCAT_LISTEN SOCAT_CONNECT
 		fail "not TIME-WAIT CLOSED"
 	fi
 	echo "ok: TIME-WAIT CLOSED"
-	wait_for 60 sh -c "! $IP netns exec c grep -q ':$PORT ' /proc/net/tcpfsm"
-	wait_for 60 sh -c "! $IP netns exec s grep -q ':$PORT ' /proc/net/tcpfsm"
+	for ns in c s; do
+		if ! poll 60 sh -c "! $IP netns exec $ns grep -q ':$PORT ' /proc/net/tcpfsm"; then
+			$IP netns exec "$ns" cat /proc/net/tcpfsm /proc/net/stat/tcpfsm
+			$IP netns exec "$ns" ss -tan
+			fail "$ns: flow not gone after TIME-WAIT"
+		fi
+	done
 	echo "ok: gone after TIME-WAIT"
 	rm -f "$fifo" "$out"
 }
