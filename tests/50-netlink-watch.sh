@@ -32,7 +32,8 @@ while not os.path.exists(sys.argv[1]) and time.time() < deadline:
     time.sleep(0.05)
 c.close()
 PY
-wait_for 10 test -e "$tmp/go.listening"
+for _ in $(seq 600); do [[ -e $tmp/go.listening ]] && break; sleep 0.1; done
+[[ -e $tmp/go.listening ]] || { cat "$tmp/server.log" >&2; fail "server did not start"; }
 ip netns exec a python3 - "$NS2_V4" >"$tmp/client.log" 2>&1 <<'PY' &
 import socket, sys
 c = socket.create_connection((sys.argv[1], 5050))
@@ -43,7 +44,9 @@ while c.recv(4096):
 c.close()
 PY
 client_pid=$!
-wait_for 20 grep -q '"new_state":"FIN-WAIT-2"' "$tmp/events"
+for _ in $(seq 600); do grep -q '"new_state":"FIN-WAIT-2"' "$tmp/events" && break; sleep 0.1; done
+grep -q '"new_state":"FIN-WAIT-2"' "$tmp/events" ||
+	{ cat "$tmp/events" "$tmp/err" "$tmp"/*.log >&2; fail "client never reached FIN-WAIT-2"; }
 touch "$tmp/go"
 wait "$client_pid"
 wait_for 30 grep -q '"event":"destroy"' "$tmp/events"

@@ -25,7 +25,7 @@ open("'"$tmp"'/listening", "w").close()
 while True:
     c, _ = s.accept(); c.recv(16); c.close()
 ' 2>"$tmp/server.err" &
-for _ in $(seq 100); do [[ -e $tmp/listening ]] && break; sleep 0.1; done
+for _ in $(seq 600); do [[ -e $tmp/listening ]] && break; sleep 0.1; done
 [[ -e $tmp/listening ]] || { cat "$tmp/server.err" >&2; fail "server did not start"; }
 ip netns exec a python3 -c '
 import socket, sys
@@ -51,7 +51,8 @@ c = socket.create_connection(("'"$NS2_V4"'", 5252)); c.sendall(b"x"); c.recv(16)
 }
 echo "kernel lost $(lost_kernel)"
 kill -USR2 "$watch_pid"	# read at full speed from now on
-wait_for 180 settled
+for _ in $(seq 60); do settled && break; done
+settled || { tail -5 "$tmp/err" >&2; fail "reported losses never matched events_lost $(lost_kernel)"; }
 echo settled
 
 same_view() {

@@ -1712,6 +1712,13 @@ static int cmd_watch(struct nl *nl, const struct opts *o)
 			got_usr1 = 0;
 			print_view(&w);
 		}
+		if (got_usr2 == 1) {
+			/* End of the test mode: full speed, default-sized buffer. */
+			int sz = 212992;
+
+			got_usr2 = 2;
+			setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &sz, sizeof(sz));
+		}
 		len = recv(fd, buf, sizeof(buf), 0);
 		if (len < 0) {
 			if (errno == EINTR)
