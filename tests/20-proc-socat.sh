@@ -14,9 +14,11 @@ PORT=7200
 tcpfsm_load timeout_time_wait=20 timeout_closed=1
 netns_pair c s 10.20.0 fd20::
 
-# flow_line NS: the one flow line on PORT in NS's /proc/net/tcpfsm
+# flow_line NS: the one flow line on PORT in NS's /proc/net/tcpfsm, of the
+# protocol under test
 flow_line() {
-	$IP netns exec "$1" awk -v p=":$PORT" 'NR > 1 && index($3, p) { print }' /proc/net/tcpfsm
+	$IP netns exec "$1" awk -v p=":$PORT" -v proto="$PROTO" \
+		'NR > 1 && $1 == proto && index($3, p) { print }' /proc/net/tcpfsm
 }
 
 # states NS: "client_state server_state" of the flow
@@ -24,9 +26,10 @@ states() {
 	flow_line "$1" | awk '{ print $4, $5 }'
 }
 
-# ss_state NS: ss's state of the one socket on PORT in NS (not the listener)
+# ss_state NS: ss's state of the one socket on PORT in NS (not the listener),
+# of the family under test ($FAM): the previous run's TIME-WAIT socket lingers.
 ss_state() {
-	$IP netns exec "$1" ss -Htan state all "( sport = :$PORT or dport = :$PORT )" |
+	$IP netns exec "$1" ss -Htan "$FAM" state all "( sport = :$PORT or dport = :$PORT )" |
 		awk '$1 != "LISTEN" { print $1; exit }'
 }
 
@@ -74,6 +77,8 @@ check_line() { # NS CLIENT_ADDR SERVER_ADDR PROTO
 
 run_one() { # PROTO CLIENT_ADDR SERVER_ADDR SOCAT_LISTEN SOCAT_CONNECT
 	local fifo out srv cli
+	PROTO=$1 FAM=-4
+	[[ $1 == tcp ]] || FAM=-6
 	fifo=$(mktemp -u) out=$(mktemp)
 	mkfifo "$fifo"
 	$IP netns exec s $SOCAT "$4" SYSTEM:cat &
@@ -104,7 +109,7 @@ run_one() { # PROTO CLIENT_ADDR SERVER_ADDR SOCAT_LISTEN SOCAT_CONNECT
 	fi
 	echo "ok: TIME-WAIT CLOSED"
 	for ns in c s; do
-		if ! poll 60 sh -c "! $IP netns exec $ns grep -q ':$PORT ' /proc/net/tcpfsm"; then
+		if ! poll 60 sh -c "! $IP netns exec $ns grep -q '^$PROTO .*:$PORT ' /proc/net/tcpfsm"; then
 			$IP netns exec "$ns" cat /proc/net/tcpfsm /proc/net/stat/tcpfsm
 			$IP netns exec "$ns" ss -tan
 			fail "$ns: flow not gone after TIME-WAIT"
