@@ -27,6 +27,7 @@ enum tcpfsm_state {
 	TCPFSM_STATE_CLOSING = 11,
 	__TCPFSM_STATE_MAX,
 };
+
 #define TCPFSM_STATE_MAX (__TCPFSM_STATE_MAX - 1)
 
 /* The two endpoints of a flow.  The client sent the first SYN. */
@@ -106,6 +107,7 @@ enum tcpfsm_cmd {
 	TCPFSM_CMD_FLOW_DESTROY,	/* notification, group "destroy" */
 	__TCPFSM_CMD_MAX,
 };
+
 #define TCPFSM_CMD_MAX (__TCPFSM_CMD_MAX - 1)
 
 /* Top-level attributes of every message. */
@@ -123,6 +125,7 @@ enum tcpfsm_attr {
 	TCPFSM_A_CONFIG,		/* nest, enum tcpfsm_config_attr */
 	__TCPFSM_A_MAX,
 };
+
 #define TCPFSM_A_MAX (__TCPFSM_A_MAX - 1)
 
 enum tcpfsm_tuple_attr {
@@ -134,6 +137,7 @@ enum tcpfsm_tuple_attr {
 	TCPFSM_A_TUPLE_SERVER_PORT,	/* be16 */
 	__TCPFSM_A_TUPLE_MAX,
 };
+
 #define TCPFSM_A_TUPLE_MAX (__TCPFSM_A_TUPLE_MAX - 1)
 
 enum tcpfsm_flow_attr {
@@ -156,6 +160,7 @@ enum tcpfsm_flow_attr {
 	TCPFSM_A_FLOW_GEN,		/* u64, namespace generation of its last change */
 	__TCPFSM_A_FLOW_MAX,
 };
+
 #define TCPFSM_A_FLOW_MAX (__TCPFSM_A_FLOW_MAX - 1)
 
 enum tcpfsm_event_attr {
@@ -172,6 +177,7 @@ enum tcpfsm_event_attr {
 	TCPFSM_A_EVENT_REASON,		/* u8, enum tcpfsm_destroy_reason (DESTROY) */
 	__TCPFSM_A_EVENT_MAX,
 };
+
 #define TCPFSM_A_EVENT_MAX (__TCPFSM_A_EVENT_MAX - 1)
 
 /* A flow destroyed after the dump's SINCE_GEN. */
@@ -183,6 +189,7 @@ enum tcpfsm_tomb_attr {
 	TCPFSM_A_TOMB_REASON,		/* u8, enum tcpfsm_destroy_reason */
 	__TCPFSM_A_TOMB_MAX,
 };
+
 #define TCPFSM_A_TOMB_MAX (__TCPFSM_A_TOMB_MAX - 1)
 
 /* An address prefix, for filters. */
@@ -193,6 +200,7 @@ enum tcpfsm_prefix_attr {
 	TCPFSM_A_PREFIX_LEN,		/* u8, 0..32 or 0..128; absent: full length */
 	__TCPFSM_A_PREFIX_MAX,
 };
+
 #define TCPFSM_A_PREFIX_MAX (__TCPFSM_A_PREFIX_MAX - 1)
 
 /* Dump filters: a flow is sent when it matches every attribute present. */
@@ -208,6 +216,7 @@ enum tcpfsm_filter_attr {
 	TCPFSM_A_FILTER_SERVER_PREFIX,	/* nest, enum tcpfsm_prefix_attr */
 	__TCPFSM_A_FILTER_MAX,
 };
+
 #define TCPFSM_A_FILTER_MAX (__TCPFSM_A_FILTER_MAX - 1)
 
 /* Valid bits of the state masks: BIT(1) .. BIT(11). */
@@ -226,6 +235,7 @@ enum tcpfsm_dump_attr {
 	TCPFSM_A_DUMP_SEQ_DESTROY,	/* u32, ... of group "destroy" */
 	__TCPFSM_A_DUMP_MAX,
 };
+
 #define TCPFSM_A_DUMP_MAX (__TCPFSM_A_DUMP_MAX - 1)
 
 enum tcpfsm_stats_attr {
@@ -247,6 +257,7 @@ enum tcpfsm_stats_attr {
 	TCPFSM_A_STATS_FLOW_BYTES,	/* u32, memory of one flow */
 	__TCPFSM_A_STATS_MAX,
 };
+
 #define TCPFSM_A_STATS_MAX (__TCPFSM_A_STATS_MAX - 1)
 
 enum tcpfsm_config_attr {
@@ -256,6 +267,7 @@ enum tcpfsm_config_attr {
 	TCPFSM_A_CONFIG_PICKUP,		/* u8, 0 or 1 */
 	__TCPFSM_A_CONFIG_MAX,
 };
+
 #define TCPFSM_A_CONFIG_MAX (__TCPFSM_A_CONFIG_MAX - 1)
 
 #define TCPFSM_TIMEOUT_MAX	2147483U	/* seconds, about 24.8 days */
