@@ -144,6 +144,14 @@ static unsigned int tcpfsm_param_timeout[__TCPFSM_STATE_MAX] = {
 	[TCPFSM_STATE_CLOSED] = 10,
 };
 
+/*
+ * A flow picked up mid-stream that has heard from one side only may be a
+ * stray segment of a connection that is already gone (the last ACK of one we
+ * evicted, say): it must not squat the table for timeout_established.
+ * conntrack likewise gives a loose pickup 300 s to see a reply.
+ */
+static unsigned int tcpfsm_param_timeout_pickup = 300;
+
 static bool tcpfsm_param_pickup = true;
 module_param_named(pickup, tcpfsm_param_pickup, bool, 0444);
 MODULE_PARM_DESC(pickup, "Track connections picked up mid-stream (default: yes)");
@@ -185,6 +193,8 @@ TCPFSM_TIMEOUT_PARAM(closing, TCPFSM_STATE_CLOSING, "CLOSING");
 TCPFSM_TIMEOUT_PARAM(last_ack, TCPFSM_STATE_LAST_ACK, "LAST-ACK");
 TCPFSM_TIMEOUT_PARAM(time_wait, TCPFSM_STATE_TIME_WAIT, "TIME-WAIT, then CLOSED");
 TCPFSM_TIMEOUT_PARAM(closed, TCPFSM_STATE_CLOSED, "CLOSED on both sides, before removal");
+module_param_cb(timeout_pickup, &tcpfsm_timeout_ops, &tcpfsm_param_timeout_pickup, 0444);
+MODULE_PARM_DESC(timeout_pickup, "Idle timeout of a flow picked up mid-stream until both sides are seen (seconds)");
 
 static int tcpfsm_param_set_max_flows(const char *val, const struct kernel_param *kp)
 {
@@ -714,7 +724,11 @@ static void tcpfsm_flow_gc(struct tcpfsm_net *tn, struct tcpfsm_flow *flow, u32 
 	}
 
 	tmo = max(tcpfsm_state_timeout(cfg, st[0], st[1]),
-		  tcpfsm_state_timeout(cfg, st[1], st[0])) * HZ;
+		  tcpfsm_state_timeout(cfg, st[1], st[0]));
+	if ((flow->conn.flags & TCPFSM_CONN_PICKUP) &&
+	    !(flow->conn.peer[0].flags & flow->conn.peer[1].flags & TCPFSM_PEER_SEEN))
+		tmo = min(tmo, READ_ONCE(cfg->timeout_pickup));
+	tmo *= HZ;
 	if (now - flow->last_seen >= tmo) {
 		reason = TCPFSM_DESTROY_TIMEOUT;
 		dead = true;
@@ -802,6 +816,7 @@ static void tcpfsm_config_defaults(struct tcpfsm_config *cfg)
 {
 	memcpy(cfg->timeout, tcpfsm_param_timeout, sizeof(cfg->timeout));
 	cfg->timeout[TCPFSM_STATE_NONE] = tcpfsm_param_timeout[TCPFSM_STATE_CLOSED];
+	cfg->timeout_pickup = tcpfsm_param_timeout_pickup;
 	cfg->pickup = tcpfsm_param_pickup;
 }
 
@@ -1001,6 +1016,8 @@ int tcpfsm_table_set_config(struct net *net, const struct tcpfsm_config *cfg)
 	spin_lock_bh(&tn->cfg_lock);
 	for (i = 1; i < __TCPFSM_STATE_MAX; i++)
 		WRITE_ONCE(tn->cfg.timeout[i], cfg->timeout[i]);
+	if (cfg->timeout_pickup && cfg->timeout_pickup <= TCPFSM_TIMEOUT_MAX)
+		WRITE_ONCE(tn->cfg.timeout_pickup, cfg->timeout_pickup);
 	WRITE_ONCE(tn->cfg.pickup, cfg->pickup);
 	spin_unlock_bh(&tn->cfg_lock);
 	return 0;

@@ -60,6 +60,7 @@ struct tcpfsm_event {
  */
 struct tcpfsm_config {
 	u32 timeout[__TCPFSM_STATE_MAX];
+	u32 timeout_pickup;		/* picked up, heard from one side only */
 	bool pickup;
 };
 

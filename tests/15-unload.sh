@@ -10,7 +10,9 @@ $py "$dir/py/churn.py" &
 churn=$!
 for round in 1 2 3 4 5; do
 	tcpfsm_load
-	wait_for 30 grep -q ':7100 ' /proc/net/tcpfsm
+	kill -0 "$churn" || fail "churn died"
+	# python3 may take many seconds to start under TCG
+	wait_for 180 grep -q ':7100 ' /proc/net/tcpfsm
 	(while cat /proc/net/tcpfsm /proc/net/stat/tcpfsm; do :; done) >/dev/null 2>&1 &
 	reader=$!
 	wait_for 30 test -d /proc/$reader
