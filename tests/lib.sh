@@ -32,7 +32,7 @@ tcpfsm_loaded() {
 wait_for() {
 	local timeout=$1 deadline now
 	shift
-	deadline=$(($(date +%s%N) + $(awk -v t="$timeout" 'BEGIN { printf "%d", t * 1e9 }')))
+	deadline=$(($(date +%s%N) + $(awk -v t="$timeout" 'BEGIN { printf "%.0f", t * 1e9 }')))
 	until "$@" >/dev/null 2>&1; do
 		now=$(date +%s%N)
 		((now < deadline)) || fail "timed out after ${timeout}s waiting for: $*"
