@@ -6,12 +6,13 @@
 
 py="/usr/bin/python3 $(dirname "$0")/py/load.py"
 tcpfsm_load max_flows=20000 timeout_time_wait=2 timeout_closed=1
-$py 10000 20000
+$py "$(load_size 10000)" 20000
 tcpfsm_unload
 # Evicted connections come back as mid-stream pickups, in any state: short
 # timeouts everywhere a closed connection can be left.
-tcpfsm_load max_flows=1000 timeout_time_wait=2 timeout_closed=1 timeout_pickup=2 \
+max=$(load_size 1000)
+tcpfsm_load max_flows="$max" timeout_time_wait=2 timeout_closed=1 timeout_pickup=2 \
 	timeout_fin_wait_1=3 timeout_fin_wait_2=3 timeout_close_wait=3 \
 	timeout_closing=3 timeout_last_ack=3
-$py 3000 1000
+$py "$(load_size 3000)" "$max"
 tcpfsm_unload

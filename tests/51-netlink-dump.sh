@@ -36,6 +36,6 @@ t0=$SECONDS
 $py filters "$TCPFSM"
 echo "filters: $((SECONDS - t0))s"
 t0=$SECONDS
-$py big "$TCPFSM" 10000 4
+$py big "$TCPFSM" "$(load_size 10000)" 4
 echo "10,000 flows under churn: $((SECONDS - t0))s"
 rm -rf "$tmp"

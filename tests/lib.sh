@@ -40,6 +40,18 @@ wait_for() {
 	done
 }
 
+# load_size N: N on the stock kernels, N/5 on the debug kernel (the one with
+# KUnit), where KASAN and lockdep make every segment many times slower.  The
+# full scale is proven on the stock kernels; the debug kernel looks for
+# splats, races and leaks.
+load_size() {
+	if [[ -d /sys/kernel/debug/kunit ]]; then
+		echo $(($1 / 5))
+	else
+		echo "$1"
+	fi
+}
+
 # netns_pair NS1 NS2 V4NET V6NET, e.g. netns_pair a b 10.1.1 fd00:1::
 # Two namespaces joined by veth (veth0 on both sides): NS1 gets V4NET.1/24 and
 # V6NET1/64, NS2 gets V4NET.2/24 and V6NET2/64 (exported as NS1_V4, NS2_V4,

@@ -65,15 +65,19 @@ def scenario(topo):
     ns = topo.ns('load')
     ns_run(ns, 'sysctl', '-qw', 'net.core.somaxconn=%d' % COUNT)
     ns_run(ns, 'sysctl', '-qw', 'net.ipv4.ip_local_port_range=20000 60000')
+    ns_run(ns, 'sysctl', '-qw', 'net.ipv4.tcp_max_syn_backlog=%d' % COUNT)
     clients, servers, peak = open_all(ns)
     echo_all(clients, servers)
     st = stats(ns)
     log('     flows %d, created %d, evicted %d, not tracked %d, peak %d' %
         (st['flows'], st['created'], st['evicted'], st['not_tracked'], peak))
     if MAX >= COUNT:
-        established = sum(1 for f in flows(ns) if f['cstate'] == f['sstate'] == 'ESTABLISHED')
+        rows = flows(ns)
+        established = sum(1 for f in rows if f['cstate'] == f['sstate'] == 'ESTABLISHED')
         if established != COUNT:
-            raise Fail('%d of %d flows shown ESTABLISHED' % (established, COUNT))
+            odd = [f for f in rows if not f['cstate'] == f['sstate'] == 'ESTABLISHED']
+            raise Fail('%d of %d flows shown ESTABLISHED; others: %s; stats %s' %
+                       (established, COUNT, odd[:10], stats(ns)))
         log('ok   all %d flows tracked and ESTABLISHED' % COUNT)
     else:
         if max(st['flows'], peak) > MAX or st['flows_total'] > MAX:
