@@ -452,7 +452,8 @@ static bool tcpfsm_evict(struct tcpfsm_net *tn)
 				victim = flow;
 				goto found;
 			}
-			idle = now - READ_ONCE(flow->last_seen);
+			/* Updated since @now was read: not idle at all. */
+			idle = max_t(s32, now - READ_ONCE(flow->last_seen), 0);
 			if (!victim || idle > best) {
 				victim = flow;
 				best = idle;
@@ -685,15 +686,21 @@ static u32 tcpfsm_state_timeout(const struct tcpfsm_config *cfg, u8 st, u8 peer)
 }
 
 /* Expire @flow if its time has come; runs in the GC work under RCU. */
-static void tcpfsm_flow_gc(struct tcpfsm_net *tn, struct tcpfsm_flow *flow, u32 now)
+static void tcpfsm_flow_gc(struct tcpfsm_net *tn, struct tcpfsm_flow *flow)
 {
 	const struct tcpfsm_config *cfg = &tn->cfg;
 	u32 tw = READ_ONCE(cfg->timeout[TCPFSM_STATE_TIME_WAIT]) * HZ;
 	u8 old[2], st[2], e, reason = 0;
 	bool dead = false;
-	u32 tmo;
+	u32 tmo, now;
 
 	spin_lock_bh(&flow->lock);
+	/*
+	 * Sample the clock under the lock: a "now" from before a segment
+	 * updated last_seen would make now - last_seen wrap to a huge idle time
+	 * and expire a busy flow (seen when a GC pass outlasted a jiffy).
+	 */
+	now = tcpfsm_now();
 	if (flow->fl & TCPFSM_FL_DEAD)
 		goto out;
 	st[0] = flow->conn.peer[0].state;
@@ -755,7 +762,6 @@ static void tcpfsm_gc_work(struct work_struct *work)
 					     struct tcpfsm_net, gc);
 	struct tcpfsm_flow *flow;
 	int budget = TCPFSM_GC_BUDGET;
-	u32 now = tcpfsm_now();
 	bool end = false;
 
 	rhashtable_walk_start(&tn->gc_iter);
@@ -770,7 +776,7 @@ static void tcpfsm_gc_work(struct work_struct *work)
 			end = true;
 			break;
 		}
-		tcpfsm_flow_gc(tn, flow, now);
+		tcpfsm_flow_gc(tn, flow);
 	}
 	rhashtable_walk_stop(&tn->gc_iter);
 
