@@ -8,9 +8,6 @@
 TCPFSM=$TCPFSM_TOOLS/tcpfsm
 tmp=$(mktemp -d)
 tcpfsm_load timeout_time_wait=2
-# veth is not in the initramfs: take it from the unpacked stock image.
-[[ -d /sys/module/veth ]] || modprobe veth 2>/dev/null ||
-	modprobe -d "/var/cache/tcpfsm/kernels/$(uname -r)" veth
 netns_pair a b 10.50.1 fd00:50::
 
 ip netns exec a "$TCPFSM" watch --json >"$tmp/events" 2>"$tmp/err" &

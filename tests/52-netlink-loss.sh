@@ -8,8 +8,6 @@
 TCPFSM=$TCPFSM_TOOLS/tcpfsm
 tmp=$(mktemp -d)
 tcpfsm_load timeout_time_wait=3600
-[[ -d /sys/module/veth ]] || modprobe veth 2>/dev/null ||
-	modprobe -d "/var/cache/tcpfsm/kernels/$(uname -r)" veth
 netns_pair a b 10.52.1 fd00:52::
 
 ip netns exec a "$TCPFSM" watch --json --rcvbuf 2048 --read-delay-ms 20 \
