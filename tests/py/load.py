@@ -89,7 +89,10 @@ def scenario(topo):
         c.close()
     for s in servers:
         s.close()
-    wait_for('all flows to expire', lambda: stats(ns)['flows'] == 0, deadline=120)
+    try:
+        wait_for('all flows to expire', lambda: stats(ns)['flows'] == 0, deadline=300)
+    except Fail:
+        raise Fail('flows left: %s; stats %s' % (flows(ns)[:10], stats(ns)))
     log('ok   all flows expired')
 
 
