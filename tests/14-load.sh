@@ -5,7 +5,8 @@
 . "$(dirname "$0")/lib.sh"
 
 py="/usr/bin/python3 $(dirname "$0")/py/load.py"
-tcpfsm_load max_flows=20000 timeout_time_wait=2 timeout_closed=1
+# A late ACK after a flow ended comes back as a one-sided pickup: timeout_pickup.
+tcpfsm_load max_flows=20000 timeout_time_wait=2 timeout_closed=1 timeout_pickup=2
 $py "$(load_size 10000)" 20000
 tcpfsm_unload
 # Evicted connections come back as mid-stream pickups, in any state: short
