@@ -7,6 +7,12 @@
  *   netload syn SRCNET DST PORT N   N crafted SYNs over a raw socket, each
  *                                   from a different source (10.SRCNET.x.y,
  *                                   port varies); prints "syn_per_s R"
+ *   netload seg SRCNET DST PORT N   N crafted data segments of one connection
+ *                                   (ACK, 16 bytes each, in sequence) from
+ *                                   10.SRCNET.0.1; prints "seg_per_s R".  A
+ *                                   tracker picks the flow up mid-stream and
+ *                                   then takes every segment down its
+ *                                   established-flow path.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -71,37 +77,87 @@ static int conn(const char *ip, int port, double secs)
 	return 0;
 }
 
+/* Internet checksum in network byte order (read bytewise: no aliasing games). */
 static uint16_t csum(const void *p, size_t len, uint32_t sum)
 {
-	const uint16_t *w = p;
+	const uint8_t *b = p;
 
-	for (; len > 1; len -= 2)
-		sum += *w++;
+	for (; len > 1; len -= 2, b += 2)
+		sum += b[0] << 8 | b[1];
 	if (len)
-		sum += *(const uint8_t *)w;
+		sum += b[0] << 8;
 	while (sum >> 16)
 		sum = (sum & 0xffff) + (sum >> 16);
-	return ~sum;
+	return htons(~sum & 0xffff);
 }
 
-static int syn(int srcnet, const char *dst, int port, unsigned long n)
+/* One crafted IPv4 TCP segment: MSS option on a SYN, 16 bytes of data else. */
+struct seg_pkt {
+	struct iphdr ip;
+	struct tcphdr tcp;
+	uint8_t opt[4];
+	uint8_t data[16];
+} __attribute__((packed));
+
+static size_t build(struct seg_pkt *pkt, uint32_t saddr, uint32_t daddr,
+		    int sport, int dport, uint32_t seq, int is_syn)
 {
-	struct {
-		struct iphdr ip;
-		struct tcphdr tcp;
-		uint8_t opt[4];
-	} __attribute__((packed)) pkt;
+	size_t tcplen = sizeof(pkt->tcp) + (is_syn ? sizeof(pkt->opt) : sizeof(pkt->data));
 	struct {
 		uint32_t src, dst;
 		uint8_t zero, proto;
 		uint16_t len;
-		struct tcphdr tcp;
-		uint8_t opt[4];
+		uint8_t tcp[sizeof(struct tcphdr) + 16];
 	} __attribute__((packed)) ph;
+
+	memset(pkt, 0, sizeof(*pkt));
+	pkt->ip.version = 4;
+	pkt->ip.ihl = 5;
+	pkt->ip.ttl = 64;
+	pkt->ip.protocol = IPPROTO_TCP;
+	pkt->ip.tot_len = htons(sizeof(pkt->ip) + tcplen);
+	pkt->ip.saddr = saddr;
+	pkt->ip.daddr = daddr;
+	pkt->ip.check = csum(&pkt->ip, sizeof(pkt->ip), 0);
+	pkt->tcp.source = htons(sport);
+	pkt->tcp.dest = htons(dport);
+	pkt->tcp.seq = htonl(seq);
+	pkt->tcp.window = htons(64240);
+	if (is_syn) {
+		pkt->tcp.doff = (sizeof(pkt->tcp) + 4) / 4;
+		pkt->tcp.syn = 1;
+		pkt->opt[0] = 2;	/* MSS 1460 */
+		pkt->opt[1] = 4;
+		pkt->opt[2] = 0x05;
+		pkt->opt[3] = 0xb4;
+	} else {
+		pkt->tcp.doff = sizeof(pkt->tcp) / 4;
+		pkt->tcp.ack = 1;
+		pkt->tcp.psh = 1;
+		pkt->tcp.ack_seq = htonl(0x40000000);
+		/* no options: the data follows the header directly */
+		memset(pkt->opt, 'x', sizeof(pkt->opt) + sizeof(pkt->data));
+	}
+	ph.src = saddr;
+	ph.dst = daddr;
+	ph.zero = 0;
+	ph.proto = IPPROTO_TCP;
+	ph.len = htons(tcplen);
+	memcpy(ph.tcp, &pkt->tcp, tcplen);
+	pkt->tcp.check = csum(&ph, 12 + tcplen, 0);
+	return sizeof(pkt->ip) + tcplen;
+}
+
+/* syn: N SYNs, each a new connection; seg: N segments of one connection. */
+static int craft(int is_syn, int srcnet, const char *dst, int port, unsigned long n)
+{
 	struct sockaddr_in a = { .sin_family = AF_INET };
 	int s = socket(AF_INET, SOCK_RAW, IPPROTO_RAW);
 	unsigned long i, fail = 0;
+	struct seg_pkt pkt;
+	uint32_t saddr;
 	double t0, t;
+	size_t len;
 
 	if (s < 0) {
 		perror("raw socket");
@@ -110,38 +166,21 @@ static int syn(int srcnet, const char *dst, int port, unsigned long n)
 	inet_pton(AF_INET, dst, &a.sin_addr);
 	t0 = now();
 	for (i = 0; i < n; i++) {
-		memset(&pkt, 0, sizeof(pkt));
-		pkt.ip.version = 4;
-		pkt.ip.ihl = 5;
-		pkt.ip.ttl = 64;
-		pkt.ip.protocol = IPPROTO_TCP;
-		pkt.ip.tot_len = htons(sizeof(pkt));
-		pkt.ip.saddr = htonl(0x0a000000 | srcnet << 16 | ((i >> 6) & 0xffff));
-		pkt.ip.daddr = a.sin_addr.s_addr;
-		pkt.ip.check = csum(&pkt.ip, sizeof(pkt.ip), 0);
-		pkt.tcp.source = htons(1024 + (i & 63));
-		pkt.tcp.dest = htons(port);
-		pkt.tcp.seq = htonl(0x12345678 + i);
-		pkt.tcp.doff = (sizeof(pkt.tcp) + 4) / 4;
-		pkt.tcp.syn = 1;
-		pkt.tcp.window = htons(64240);
-		pkt.opt[0] = 2;	/* MSS 1460 */
-		pkt.opt[1] = 4;
-		pkt.opt[2] = 0x05;
-		pkt.opt[3] = 0xb4;
-		ph.src = pkt.ip.saddr;
-		ph.dst = pkt.ip.daddr;
-		ph.zero = 0;
-		ph.proto = IPPROTO_TCP;
-		ph.len = htons(sizeof(pkt.tcp) + 4);
-		ph.tcp = pkt.tcp;
-		memcpy(ph.opt, pkt.opt, 4);
-		pkt.tcp.check = csum(&ph, sizeof(ph), 0);
-		if (sendto(s, &pkt, sizeof(pkt), 0, (void *)&a, sizeof(a)) < 0)
+		if (is_syn) {
+			saddr = htonl(0x0a000000 | srcnet << 16 | ((i >> 6) & 0xffff));
+			len = build(&pkt, saddr, a.sin_addr.s_addr, 1024 + (i & 63), port,
+				    0x12345678 + i, 1);
+		} else {
+			saddr = htonl(0x0a000000 | srcnet << 16 | 1);
+			len = build(&pkt, saddr, a.sin_addr.s_addr, 4000, port,
+				    0x12345678 + 16 * i, 0);
+		}
+		if (sendto(s, &pkt, len, 0, (void *)&a, sizeof(a)) < 0)
 			fail++;
 	}
 	t = now();
-	printf("syn_sent %lu\nsyn_fail %lu\nsyn_per_s %.1f\n", n - fail, fail, n / (t - t0));
+	printf("%s_sent %lu\n%s_fail %lu\n%s_per_s %.1f\n", is_syn ? "syn" : "seg", n - fail,
+	       is_syn ? "syn" : "seg", fail, is_syn ? "syn" : "seg", n / (t - t0));
 	return 0;
 }
 
@@ -151,8 +190,9 @@ int main(int argc, char **argv)
 		return serve(atoi(argv[2]));
 	if (argc == 5 && !strcmp(argv[1], "conn"))
 		return conn(argv[2], atoi(argv[3]), atof(argv[4]));
-	if (argc == 6 && !strcmp(argv[1], "syn"))
-		return syn(atoi(argv[2]), argv[3], atoi(argv[4]), strtoul(argv[5], NULL, 0));
-	fprintf(stderr, "usage: netload serve PORT | conn IP PORT SECS | syn NET DST PORT N\n");
+	if (argc == 6 && (!strcmp(argv[1], "syn") || !strcmp(argv[1], "seg")))
+		return craft(!strcmp(argv[1], "syn"), atoi(argv[2]), argv[3], atoi(argv[4]),
+			     strtoul(argv[5], NULL, 0));
+	fprintf(stderr, "usage: netload serve PORT | conn IP PORT SECS | {syn|seg} NET DST PORT N\n");
 	return 2;
 }

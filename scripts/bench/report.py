@@ -33,22 +33,53 @@ m = {}  # the metrics: name -> value
 m["fsm_ir_per_seg"] = num("fsm_ir_per_seg")
 m["fsm_segments"] = num("fsm_segments")
 
-# Whole system, configurations none / tcpfsm / ct / both (none2 = none again).
-for kind, key in (("bulk", "bulk_bps"), ("conn", "conn_per_s"), ("syn", "syn_per_s")):
-    base_vals = [v for v in (num(f"sys_none_{key}"), num(f"sys_none2_{key}")) if v]
-    base = sum(base_vals) / len(base_vals) if base_vals else None
+# Whole system: configurations none / tcpfsm / ct / both, each measured once
+# per round (keys sys_<cfg>_r<round>_<what>); the median over rounds counts.
+CFGS = ("none", "tcpfsm", "ct", "both")
+KINDS = (("bulk", "bulk_bps"), ("conn", "conn_per_s"), ("syn", "syn_per_s"), ("seg", "seg_per_s"))
+
+
+def rounds_of(cfg, key):
+    vals = []
+    for k, v in raw.items():
+        mt = re.match(rf"^sys_{cfg}_r(\d+)_{key}$", k)
+        if mt:
+            try:
+                vals.append((int(mt.group(1)), float(v)))
+            except ValueError:
+                pass
+    return [v for _, v in sorted(vals) if v > 0]
+
+
+def median(vals):
+    if not vals:
+        return None
+    vals = sorted(vals)
+    n = len(vals)
+    return vals[n // 2] if n % 2 else (vals[n // 2 - 1] + vals[n // 2]) / 2
+
+
+m["sys_rounds"] = num("sys_rounds")
+for kind, key in KINDS:
+    base_vals = rounds_of("none", key)
+    base = median(base_vals)
     m[f"sys_{kind}_none"] = base
-    if len(base_vals) == 2:
-        m[f"sys_{kind}_none_drift"] = abs(base_vals[0] - base_vals[1]) / base
-    for cfg in ("tcpfsm", "ct", "both"):
-        m[f"sys_{kind}_{cfg}"] = num(f"sys_{cfg}_{key}")
-        m[f"sys_{kind}_{cfg}_ratio"] = ratio(num(f"sys_{cfg}_{key}"), base)
+    if len(base_vals) > 1 and base:
+        m[f"sys_{kind}_none_drift"] = (max(base_vals) - min(base_vals)) / base
+    for cfg in CFGS[1:]:
+        v = median(rounds_of(cfg, key))
+        m[f"sys_{kind}_{cfg}"] = v
+        m[f"sys_{kind}_{cfg}_ratio"] = ratio(v, base)
+
     # Added cost per unit of work: 1/rate(cfg) - 1/rate(none).
     def added(cfg):
-        v = num(f"sys_{cfg}_{key}")
+        v = m[f"sys_{kind}_{cfg}"]
         return (1 / v - 1 / base) if v and base else None
     at, ac = added("tcpfsm"), added("ct")
     m[f"sys_{kind}_added_tcpfsm_over_ct"] = at / ac if at is not None and ac else None
+    m[f"sys_{kind}_added_tcpfsm_ns"] = at * 1e9 if at is not None and kind in ("syn", "seg") else None
+    m[f"sys_{kind}_added_ct_ns"] = ac * 1e9 if ac is not None and kind in ("syn", "seg") else None
+    m[f"sys_{kind}_rounds"] = {cfg: rounds_of(cfg, key) for cfg in CFGS}
 
 # Microbenchmark.
 for n in ("1k", "100k", "1m"):
@@ -156,7 +187,7 @@ def target(ok):
 # Tracking cannot make traffic faster: a ratio above 1.05 means the run was
 # too noisy (other VMs on the host) for its ratios to mean anything.
 NOISY = any((m.get(f"sys_{k}_{c}_ratio") or 0) > 1.05
-            for k in ("bulk", "conn", "syn") for c in ("tcpfsm", "ct", "both"))
+            for k, _ in KINDS for c in ("tcpfsm", "ct", "both"))
 
 
 def le(key, lim):
@@ -182,21 +213,30 @@ rows = [
     ("GC scan, nothing due, 1M flows (ns/flow, TCG)", "micro_scan_ns_1m", "", None),
     ("Expiry, 1M flows (ns/flow, TCG)", "micro_expire_ns_1m", "", None),
     ("Expiry, 100k flows, listener attached (ns/flow, TCG)", "micro_expire_ns_100k_listener", "", None),
+    ("Segment burst, one established flow: tcpfsm / none", "sys_seg_tcpfsm_ratio", "", None),
+    ("Segment burst: conntrack / none", "sys_seg_ct_ratio", "", None),
+    ("Segment burst: both / none", "sys_seg_both_ratio", "", None),
+    ("Segment: tcpfsm added ns (TCG, whole path)", "sys_seg_added_tcpfsm_ns", "", None),
+    ("Segment: conntrack added ns (TCG, whole path)", "sys_seg_added_ct_ns", "", None),
+    ("Segment: tcpfsm added cost / conntrack's", "sys_seg_added_tcpfsm_over_ct", "≤ 0.2", le("sys_seg_added_tcpfsm_over_ct", 0.2)),
+    ("SYN burst new flows/s: tcpfsm / none", "sys_syn_tcpfsm_ratio", "", None),
+    ("SYN burst new flows/s: conntrack / none", "sys_syn_ct_ratio", "", None),
+    ("SYN burst new flows/s: both / none", "sys_syn_both_ratio", "", None),
+    ("New flow: tcpfsm added ns (TCG, whole path)", "sys_syn_added_tcpfsm_ns", "", None),
+    ("New flow: conntrack added ns (TCG, whole path)", "sys_syn_added_ct_ns", "", None),
+    ("New flow: tcpfsm added cost / conntrack's", "sys_syn_added_tcpfsm_over_ct", "≤ 0.5", le("sys_syn_added_tcpfsm_over_ct", 0.5)),
     ("Bulk throughput: tcpfsm / none", "sys_bulk_tcpfsm_ratio", "≥ 0.95", ge("sys_bulk_tcpfsm_ratio", 0.95)),
     ("Bulk throughput: conntrack / none", "sys_bulk_ct_ratio", "", None),
     ("Bulk throughput: both / none", "sys_bulk_both_ratio", "", None),
-    ("Bulk: tcpfsm added cost / conntrack's", "sys_bulk_added_tcpfsm_over_ct", "≤ 0.2", le("sys_bulk_added_tcpfsm_over_ct", 0.2)),
     ("Connections/s: tcpfsm / none", "sys_conn_tcpfsm_ratio", "", None),
     ("Connections/s: conntrack / none", "sys_conn_ct_ratio", "", None),
     ("Connections/s: both / none", "sys_conn_both_ratio", "", None),
     ("Connections: tcpfsm added cost / conntrack's", "sys_conn_added_tcpfsm_over_ct", "", None),
-    ("SYN burst new flows/s: tcpfsm / none", "sys_syn_tcpfsm_ratio", "", None),
-    ("SYN burst new flows/s: conntrack / none", "sys_syn_ct_ratio", "", None),
-    ("SYN burst new flows/s: both / none", "sys_syn_both_ratio", "", None),
-    ("New flow: tcpfsm added cost / conntrack's", "sys_syn_added_tcpfsm_over_ct", "≤ 0.5", le("sys_syn_added_tcpfsm_over_ct", 0.5)),
-    ("Baseline drift (none vs none again), bulk", "sys_bulk_none_drift", "", None),
-    ("Baseline drift, connections/s", "sys_conn_none_drift", "", None),
-    ("Baseline drift, SYN burst", "sys_syn_none_drift", "", None),
+    ("Whole-system rounds (medians taken)", "sys_rounds", "", None),
+    ("Baseline spread over rounds (max-min)/median: segments", "sys_seg_none_drift", "", None),
+    ("Baseline spread: SYN burst", "sys_syn_none_drift", "", None),
+    ("Baseline spread: bulk", "sys_bulk_none_drift", "", None),
+    ("Baseline spread: connections/s", "sys_conn_none_drift", "", None),
     ("Bytes per flow (slab object + hash share) at 1M", "mem_bytes_per_flow", "≤ 128", le("mem_bytes_per_flow", 128)),
     ("  slab object size of a flow", "mem_flow_obj_bytes", "", None),
     ("  hash buckets share per flow", "mem_bucket_bytes_per_flow", "", None),
@@ -219,10 +259,11 @@ for label, key, tgt, ok in rows:
     if tgt and NOISY and key.startswith("sys_"):
         st = "noisy run"
     out.append(f"| {label} | {fmt(m.get(key))} | {tgt} | {st} | {change(key)} |")
-out += ["", "Raw rates (none / tcpfsm / conntrack / both / none again):", ""]
-for kind, key in (("bulk bits/s", "bulk_bps"), ("connections/s", "conn_per_s"), ("SYNs/s", "syn_per_s")):
-    vals = " / ".join(fmt(num(f"sys_{c}_{key}")) for c in ("none", "tcpfsm", "ct", "both", "none2"))
-    out.append(f"- {kind}: {vals}")
+out += ["", "Raw rates per round (none / tcpfsm / conntrack / both):", ""]
+for kind, key in KINDS:
+    per = m[f"sys_{kind}_rounds"]
+    vals = " / ".join(",".join(fmt(v) for v in per[c]) or "n/a" for c in CFGS)
+    out.append(f"- {key}: {vals}")
 if rates:
     out += ["", f"Event delivery to one listener ({m['listener']}, default rcvbuf "
             f"{fmt(m['rcvbuf_default'])} B), 1 s at each paced rate:", "",
