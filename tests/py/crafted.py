@@ -206,4 +206,4 @@ def scenario(topo):
     half_open(topo, '10.66.2.1', '10.66.2.2')
 
 
-main(scenario)
+main(scenario, watch=True)

@@ -120,4 +120,4 @@ def scenario(topo):
         unanswered_syn(c, s, caddr, saddr, views)
 
 
-main(scenario)
+main(scenario, watch=True)

@@ -7,6 +7,7 @@ namespace it was born in.  Every check waits for a condition with a deadline;
 nothing sleeps for a fixed time.
 """
 import ctypes
+import json
 import os
 import socket
 import struct
@@ -15,6 +16,7 @@ import sys
 import time
 
 IP = '/usr/sbin/ip' if os.path.exists('/usr/sbin/ip') else '/sbin/ip'
+TCPFSM = os.path.join(os.environ.get('TCPFSM_TOOLS', ''), 'tcpfsm')
 CLONE_NEWNET = 0x40000000
 DEADLINE = float(os.environ.get('TCPFSM_DEADLINE', '30'))
 
@@ -89,11 +91,85 @@ def wait_for(what, cond, deadline=DEADLINE):
 
 # ---- topology -------------------------------------------------------------
 
-class Topology:
-    """Namespaces joined by veth pairs; removed by cleanup()."""
+# Event streams, by namespace, for the namespaces a Topology(watch=True) made.
+WATCHERS = {}
 
-    def __init__(self):
+
+class Watcher:
+    """`tcpfsm watch --json` in one namespace, started before any traffic:
+    the event stream a monitoring daemon would see there."""
+
+    def __init__(self, ns, tmpdir):
+        self.ns = ns
+        self.out = os.path.join(tmpdir, 'events.%s' % ns)
+        self.err = os.path.join(tmpdir, 'events.%s.err' % ns)
+        with open(self.out, 'w') as o, open(self.err, 'w') as e:
+            self.proc = subprocess.Popen([IP, 'netns', 'exec', ns, TCPFSM, 'watch', '--json'],
+                                         stdout=o, stderr=e)
+        wait_for('tcpfsm watch in %s' % ns,
+                 lambda: any(e.get('event') == 'ready' for e in self.events()))
+
+    def events(self):
+        with open(self.out) as f:
+            text = f.read()
+        # The last line may still be half written.
+        return [json.loads(line) for line in text.split('\n')[:-1]]
+
+    def stop(self):
+        self.proc.terminate()
+        self.proc.wait()
+        with open(self.err) as f:
+            err = f.read()
+        if err:
+            raise Fail('tcpfsm watch in %s wrote to stderr: %s' % (self.ns, err.strip()))
+
+
+def _ep_json(addr, port):
+    return '[%s]:%d' % (addr, port) if ':' in addr else '%s:%d' % (addr, port)
+
+
+def replay(ns, client, server):
+    """The states of client -> server as ns's event stream tells them:
+    (client state, server state), or None when it has no live flow.  Fails
+    when an event does not follow from the ones before it (a change whose old
+    state is not the endpoint's current one, a gap in a group's sequence
+    numbers): the stream must tell every transition, in order."""
+    st, last_seq = None, {}
+    for e in WATCHERS[ns].events():
+        kind = e.get('event')
+        if kind not in ('new', 'change', 'destroy'):
+            continue
+        if kind in last_seq and e['seq'] != last_seq[kind] + 1:
+            raise Fail('%s events in %s: seq %d after %d' % (kind, ns, e['seq'], last_seq[kind]))
+        last_seq[kind] = e['seq']
+        f = e['flow']
+        if (_ep_json(f['client'], f['client_port']), _ep_json(f['server'], f['server_port'])) != \
+                (client, server):
+            continue
+        if kind == 'new':
+            st = [f['client_state'], f['server_state']]
+        elif kind == 'destroy':
+            st = None
+        else:
+            i = 0 if e['endpoint'] == 'client' else 1
+            if st is None or st[i] != e['old_state']:
+                raise Fail('events in %s: %s %s -> %s, but it was %s' %
+                           (ns, e['endpoint'], e['old_state'], e['new_state'],
+                            st[i] if st else 'not tracked'))
+            st[i] = e['new_state']
+    return tuple(st) if st else None
+
+
+class Topology:
+    """Namespaces joined by veth pairs; removed by cleanup().  With watch,
+    every namespace also gets a Watcher, and Conn checks its events."""
+
+    def __init__(self, watch=False):
         self.names = []
+        self.tmp = None
+        if watch:
+            import tempfile
+            self.tmp = tempfile.mkdtemp(prefix='tcpfsm-events.')
 
     def ns(self, name, forward=False):
         run(IP, 'netns', 'add', name)
@@ -102,6 +178,8 @@ class Topology:
         if forward:
             ns_run(name, 'sysctl', '-qw', 'net.ipv4.ip_forward=1')
             ns_run(name, 'sysctl', '-qw', 'net.ipv6.conf.all.forwarding=1')
+        if self.tmp:
+            WATCHERS[name] = Watcher(name, self.tmp)
         return name
 
     def link(self, a, b, net4, net6, ia=1, ib=2):
@@ -119,10 +197,26 @@ class Topology:
         ns_run(ns, IP, 'route', 'add', dst4, 'via', via4)
         ns_run(ns, IP, '-6', 'route', 'add', dst6, 'via', via6)
 
-    def cleanup(self):
+    def stop_watchers(self):
+        """Stop the event streams; fails if one reported lost events."""
+        errors = []
         for name in self.names:
-            run(IP, 'netns', 'del', name, check=False)
-        self.names = []
+            w = WATCHERS.pop(name, None)
+            if w:
+                try:
+                    w.stop()
+                except Fail as e:
+                    errors.append(str(e))
+        if errors:
+            raise Fail('; '.join(errors))
+
+    def cleanup(self):
+        try:
+            self.stop_watchers()
+        finally:
+            for name in self.names:
+                run(IP, 'netns', 'del', name, check=False)
+            self.names = []
 
 
 # ---- what tcpfsm shows ----------------------------------------------------
@@ -222,6 +316,9 @@ class Conn:
             got['kernel client'] = kstate(self.cns, self.client, self.server)
         if self.sns:
             got['kernel server'] = kstate(self.sns, self.server, self.client)
+        for ns in self.views:
+            if ns in WATCHERS:
+                got['events ' + ns] = replay(ns, self.client, self.server)
         return got
 
     def expect(self, cstate, sstate, what=''):
@@ -232,6 +329,9 @@ class Conn:
             want['kernel client'] = cstate
         if self.sns:
             want['kernel server'] = sstate
+        for ns in self.views:
+            if ns in WATCHERS:
+                want['events ' + ns] = (cstate, sstate)
         seen = {}
 
         def ok():
@@ -245,7 +345,9 @@ class Conn:
 
     def expect_gone(self, what='gone'):
         wait_for('%s: %s -> %s' % (what, self.client, self.server),
-                 lambda: all(flow(ns, self.client, self.server) is None for ns in self.views))
+                 lambda: all(flow(ns, self.client, self.server) is None and
+                             (ns not in WATCHERS or replay(ns, self.client, self.server) is None)
+                             for ns in self.views))
         log('ok   %-28s' % what)
 
     def row(self, ns):
@@ -358,11 +460,13 @@ class Crafter:
             self.s6.sendto(pkt, (dst, 0))
 
 
-def main(scenario):
-    """Run scenario(topology) and report; exit status is the verdict."""
-    topo = Topology()
+def main(scenario, watch=False):
+    """Run scenario(topology) and report; exit status is the verdict.  With
+    watch, every expectation also holds for each namespace's event stream."""
+    topo = Topology(watch)
     try:
         scenario(topo)
+        topo.stop_watchers()
     except Fail as e:
         log('FAIL %s' % e)
         sys.exit(1)
