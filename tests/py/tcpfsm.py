@@ -341,7 +341,9 @@ class Conn:
             wait_for('%s %s -> %s' % (what, self.client, self.server), ok)
         except Fail as e:
             raise Fail('%s\n  want %s\n  seen %s' % (e, want, seen))
-        log('ok   %-28s client %-12s server %-12s (%s)' % (what, cstate, sstate, ', '.join(self.views)))
+        log('ok   %-28s client %-12s server %-12s (%s%s)' %
+            (what, cstate, sstate, ', '.join(self.views),
+             ' + events' if any(ns in WATCHERS for ns in self.views) else ''))
 
     def expect_gone(self, what='gone'):
         wait_for('%s: %s -> %s' % (what, self.client, self.server),
