@@ -167,21 +167,33 @@ static void bench_segments(struct tcpfsm_net *tn, u32 m)
 	OUT("flows %u", atomic_read(&tn->flows));
 }
 
-/* One GC pass over every flow at time @now; ns per flow visited. */
-static void bench_gc(struct tcpfsm_net *tn, u32 now, const char *key)
+/*
+ * One GC pass over every flow; ns per flow visited.  With @expire, every
+ * timeout is first cut to its 1 s minimum and the flows left to age past it
+ * (untimed), so the pass expires them all; the timeouts come back after.
+ */
+static void bench_gc(struct tcpfsm_net *tn, bool expire, const char *key)
 {
+	struct tcpfsm_config saved = tn->cfg;
 	struct rhashtable_iter it;
 	struct tcpfsm_flow *flow;
-	u64 t0, dt = 0, lost0 = bench_events_lost(tn);
-	u32 n = 0, flows0 = atomic_read(&tn->flows);
+	u64 t0, dt = 0, lost0;
+	u32 i, n = 0, flows0 = atomic_read(&tn->flows);
 
+	if (expire) {
+		for (i = 0; i < __TCPFSM_STATE_MAX; i++)
+			WRITE_ONCE(tn->cfg.timeout[i], 1);
+		WRITE_ONCE(tn->cfg.timeout_pickup, 1);
+		msleep(1100);
+	}
+	lost0 = bench_events_lost(tn);
 	rhashtable_walk_enter(&tn->table, &it);
 	rhashtable_walk_start(&it);
 	t0 = ktime_get_ns();
 	while ((flow = rhashtable_walk_next(&it))) {
 		if (IS_ERR(flow))
 			continue;
-		tcpfsm_flow_gc(tn, flow, now);
+		tcpfsm_flow_gc(tn, flow);
 		if ((++n & 1023) == 0) {
 			dt += ktime_get_ns() - t0;
 			rhashtable_walk_stop(&it);
@@ -199,6 +211,7 @@ static void bench_gc(struct tcpfsm_net *tn, u32 now, const char *key)
 	OUT("events_lost %llu", bench_events_lost(tn) - lost0);
 	rcu_barrier();		/* free them now, untimed */
 	OUT("flows %u", atomic_read(&tn->flows));
+	tn->cfg = saved;
 }
 
 /* @k new flows paced at @rate per second; report events lost meanwhile. */
@@ -258,9 +271,9 @@ static ssize_t bench_write(struct file *file, const char __user *ubuf,
 	else if (!strcmp(cmd, "seg") && n >= 2)
 		bench_segments(tn, a);
 	else if (!strcmp(cmd, "scan"))
-		bench_gc(tn, tcpfsm_now(), "scan");
-	else if (!strcmp(cmd, "expire"))	/* far past every timeout */
-		bench_gc(tn, tcpfsm_now() + TCPFSM_TIMEOUT_MAX * HZ + HZ, "expire");
+		bench_gc(tn, false, "scan");
+	else if (!strcmp(cmd, "expire"))
+		bench_gc(tn, true, "expire");
 	else if (!strcmp(cmd, "rate") && n >= 3 && a)
 		bench_rate(tn, a, b);
 	else

@@ -13,6 +13,10 @@
  *                                   tracker picks the flow up mid-stream and
  *                                   then takes every segment down its
  *                                   established-flow path.
+ * syn and seg take an optional last argument, the receiving namespace's
+ * /proc/PID/net/snmp: the rate is then what that namespace took in (its
+ * IP InReceives) over the time until it stopped rising, so segments still
+ * queued or dropped when the sender finishes do not flatter the rate.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -148,9 +152,46 @@ static size_t build(struct seg_pkt *pkt, uint32_t saddr, uint32_t daddr,
 	return sizeof(pkt->ip) + tcplen;
 }
 
-/* syn: N SYNs, each a new connection; seg: N segments of one connection. */
-static int craft(int is_syn, int srcnet, const char *dst, int port, unsigned long n)
+/* IP InReceives from a /proc/.../net/snmp file, or -1. */
+static long long in_receives(const char *path)
 {
+	char line[1024], head[1024];
+	long long v = -1;
+	FILE *f = fopen(path, "r");
+	char *h, *d, *hs, *ds;
+
+	if (!f)
+		return -1;
+	while (fgets(head, sizeof(head), f) && fgets(line, sizeof(line), f)) {
+		if (strncmp(head, "Ip: ", 4) || strncmp(line, "Ip: ", 4))
+			continue;
+		h = strtok_r(head, " \n", &hs);
+		d = strtok_r(line, " \n", &ds);
+		while (h && d) {
+			if (!strcmp(h, "InReceives")) {
+				v = atoll(d);
+				break;
+			}
+			h = strtok_r(NULL, " \n", &hs);
+			d = strtok_r(NULL, " \n", &ds);
+		}
+		break;
+	}
+	fclose(f);
+	return v;
+}
+
+/*
+ * syn: N SYNs, each a new connection; seg: N segments of one connection.
+ * With @snmp, wait until the receiver has taken them all in (or stopped
+ * taking any for 300 ms) and rate what it took in.
+ */
+static int craft(int is_syn, int srcnet, const char *dst, int port, unsigned long n,
+		 const char *snmp)
+{
+	const char *kind = is_syn ? "syn" : "seg";
+	long long c0 = snmp ? in_receives(snmp) : -1, c, last;
+	double t_last;
 	struct sockaddr_in a = { .sin_family = AF_INET };
 	int s = socket(AF_INET, SOCK_RAW, IPPROTO_RAW);
 	unsigned long i, fail = 0;
@@ -179,8 +220,23 @@ static int craft(int is_syn, int srcnet, const char *dst, int port, unsigned lon
 			fail++;
 	}
 	t = now();
-	printf("%s_sent %lu\n%s_fail %lu\n%s_per_s %.1f\n", is_syn ? "syn" : "seg", n - fail,
-	       is_syn ? "syn" : "seg", fail, is_syn ? "syn" : "seg", n / (t - t0));
+	printf("%s_sent %lu\n%s_fail %lu\n", kind, n - fail, kind, fail);
+	if (c0 < 0) {
+		printf("%s_per_s %.1f\n", kind, n / (t - t0));
+		return 0;
+	}
+	last = in_receives(snmp);
+	t_last = now();
+	while (last - c0 < (long long)(n - fail) && now() - t_last < 0.3) {
+		usleep(10000);
+		c = in_receives(snmp);
+		if (c != last) {
+			last = c;
+			t_last = now();
+		}
+	}
+	printf("%s_sender_per_s %.1f\n%s_delivered %lld\n%s_per_s %.1f\n", kind, n / (t - t0),
+	       kind, last - c0, kind, (last - c0) / (t_last - t0));
 	return 0;
 }
 
@@ -190,9 +246,10 @@ int main(int argc, char **argv)
 		return serve(atoi(argv[2]));
 	if (argc == 5 && !strcmp(argv[1], "conn"))
 		return conn(argv[2], atoi(argv[3]), atof(argv[4]));
-	if (argc == 6 && (!strcmp(argv[1], "syn") || !strcmp(argv[1], "seg")))
+	if ((argc == 6 || argc == 7) && (!strcmp(argv[1], "syn") || !strcmp(argv[1], "seg")))
 		return craft(!strcmp(argv[1], "syn"), atoi(argv[2]), argv[3], atoi(argv[4]),
-			     strtoul(argv[5], NULL, 0));
-	fprintf(stderr, "usage: netload serve PORT | conn IP PORT SECS | {syn|seg} NET DST PORT N\n");
+			     strtoul(argv[5], NULL, 0), argc == 7 ? argv[6] : NULL);
+	fprintf(stderr, "usage: netload serve PORT | conn IP PORT SECS | "
+		"{syn|seg} NET DST PORT N [SNMP]\n");
 	return 2;
 }
