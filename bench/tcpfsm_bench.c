@@ -15,14 +15,23 @@
  *   echo "scan"      > ...  one GC pass that expires nothing, ns/flow
  *   echo "expire"    > ...  one GC pass that expires everything, ns/flow
  *   echo "rate R K"  > ...  K new flows paced at R/s (for event loss)
+ *   echo "versus M"  > ...  head to head with nf_conntrack on the same skbs:
+ *                           M segments of one established flow, then M new
+ *                           flows (SYNs), through tcpfsm's IPv4 hook and
+ *                           through conntrack's nf_conntrack_in() + confirm,
+ *                           ns per segment each
  *   cat ...                 the last command's "key value" lines
  * The table's own GC is held off while the bench runs.
  */
 #include "tcpfsm_table.c"
+#include "tcpfsm_hooks.c"
 
 #include <linux/debugfs.h>
 #include <linux/ktime.h>
 #include <linux/delay.h>
+#include <linux/skbuff.h>
+#include <net/netfilter/nf_conntrack.h>
+#include <net/netfilter/nf_conntrack_core.h>
 
 static struct dentry *bench_dir;
 static DEFINE_MUTEX(bench_lock);
@@ -67,6 +76,19 @@ static u64 bench_events_lost(struct tcpfsm_net *tn)
 	return st.events_lost;
 }
 
+/* Invalid segments so far, all reasons. */
+static u64 bench_invalid(struct tcpfsm_net *tn)
+{
+	struct tcpfsm_stats st;
+	u64 sum = 0;
+	int i;
+
+	tcpfsm_table_stats(tn->net, &st);
+	for (i = 0; i < __TCPFSM_REASON_MAX; i++)
+		sum += st.invalid[i];
+	return sum;
+}
+
 static void bench_fill(struct tcpfsm_net *tn, u32 n)
 {
 	struct tcpfsm_tuple t;
@@ -106,7 +128,6 @@ static void bench_segments(struct tcpfsm_net *tn, u32 m)
 	struct tcpfsm_seg s;
 	struct tcpfsm_flow *flow;
 	u64 t0, dt = 0, dt_clk = 0, inval0, inval1;
-	struct tcpfsm_stats st;
 
 	bench_tuple(&to, 0, false);
 	to.port[0] = htons(port);
@@ -124,10 +145,7 @@ static void bench_segments(struct tcpfsm_net *tn, u32 m)
 	bench_seg(&s, c, sv, 0, 502, TCPFSM_TH_ACK, TCPFSM_WSCALE_NONE);
 	tcpfsm_table_segment(tn->net, &to, &s, 1);
 
-	tcpfsm_table_stats(tn->net, &st);
-	inval0 = 0;
-	for (i = 0; i < __TCPFSM_REASON_MAX; i++)
-		inval0 += st.invalid[i];
+	inval0 = bench_invalid(tn);
 	for (i = 0; i < m; i++) {
 		if (i & 1) {
 			bench_seg(&s, sv, c, 0, 2000, TCPFSM_TH_ACK, TCPFSM_WSCALE_NONE);
@@ -143,10 +161,7 @@ static void bench_segments(struct tcpfsm_net *tn, u32 m)
 		if ((i & 1023) == 1023)
 			cond_resched();
 	}
-	tcpfsm_table_stats(tn->net, &st);
-	inval1 = 0;
-	for (i = 0; i < __TCPFSM_REASON_MAX; i++)
-		inval1 += st.invalid[i];
+	inval1 = bench_invalid(tn);
 	rcu_read_lock();
 	flow = tcpfsm_table_lookup(tn->net, &to);
 	OUT("est_state %s/%s", flow ? tcpfsm_state_name(flow->conn.peer[0].state) : "-",
@@ -245,6 +260,166 @@ static void bench_rate(struct tcpfsm_net *tn, u32 rate, u32 k)
 	OUT("events_lost %llu", bench_events_lost(tn) - lost0);
 }
 
+/* ---- head to head with nf_conntrack ---- */
+
+enum { VS_TCPFSM, VS_CONNTRACK };
+
+/* An IPv4 TCP segment skb from @src:@sport to @dst:@dport; 16 data bytes. */
+static struct sk_buff *vs_skb(__be32 src, __be32 dst, u16 sport, u16 dport, bool data)
+{
+	unsigned int len = sizeof(struct iphdr) + sizeof(struct tcphdr) + (data ? 16 : 0);
+	struct sk_buff *skb = alloc_skb(LL_MAX_HEADER + len, GFP_KERNEL);
+	struct tcphdr *th;
+	struct iphdr *iph;
+
+	if (!skb)
+		return NULL;
+	skb_reserve(skb, LL_MAX_HEADER);
+	skb_reset_network_header(skb);
+	iph = skb_put_zero(skb, len);
+	skb_set_transport_header(skb, sizeof(*iph));
+	skb->protocol = htons(ETH_P_IP);
+	iph->version = 4;
+	iph->ihl = 5;
+	iph->ttl = 64;
+	iph->protocol = IPPROTO_TCP;
+	iph->tot_len = htons(len);
+	iph->frag_off = htons(IP_DF);
+	iph->saddr = src;
+	iph->daddr = dst;
+	ip_send_check(iph);
+	th = (struct tcphdr *)(iph + 1);
+	th->source = htons(sport);
+	th->dest = htons(dport);
+	th->doff = sizeof(*th) / 4;
+	th->window = htons(8192);
+	return skb;
+}
+
+static void vs_set(struct sk_buff *skb, u8 flags, u32 seq, u32 ack)
+{
+	struct tcphdr *th = tcp_hdr(skb);
+
+	tcp_flag_byte(th) = flags;
+	th->seq = htonl(seq);
+	th->ack_seq = htonl(ack);
+}
+
+/* One segment through one tracker, as its hooks would take it. */
+static unsigned int vs_one(int who, struct sk_buff *skb, const struct nf_hook_state *st)
+{
+	unsigned int v;
+
+	if (who == VS_TCPFSM)
+		return tcpfsm_hook_ipv4(NULL, skb, st);
+	v = nf_conntrack_in(skb, st);
+	if (v == NF_ACCEPT)
+		v = nf_conntrack_confirm(skb);	/* its LOCAL_IN/POST_ROUTING half */
+	nf_reset_ct(skb);			/* what freeing the skb would do */
+	return v;
+}
+
+static void vs_run(int who, const char *name, u32 m, u32 base)
+{
+	struct nf_hook_state st = {
+		.hook = NF_INET_LOCAL_OUT, .pf = NFPROTO_IPV4, .net = &init_net,
+	};
+	__be32 ca = htonl(0x0ac80001 + base), sa = htonl(0x0ac90001);
+	struct sk_buff *to, *ack, *back, *syn;
+	u32 c = 1000, sv = 5000, i, bad = 0;
+	u64 t0, dt_seg = 0, dt_new = 0;
+
+	to = vs_skb(ca, sa, 40000, 80, true);
+	ack = vs_skb(ca, sa, 40000, 80, false);
+	back = vs_skb(sa, ca, 80, 40000, false);
+	syn = vs_skb(ca, sa, 1024, 81, false);
+	if (!to || !ack || !back || !syn)
+		goto out;
+
+	/* The handshake, untimed: SYN, SYN/ACK, ACK. */
+	local_bh_disable();
+	vs_set(syn, TCPHDR_SYN, c, 0);
+	tcp_hdr(syn)->source = htons(40000);
+	tcp_hdr(syn)->dest = htons(80);
+	vs_one(who, syn, &st);
+	vs_set(back, TCPHDR_SYN | TCPHDR_ACK, sv, c + 1);
+	vs_one(who, back, &st);
+	c++;
+	sv++;
+	vs_set(ack, TCPHDR_ACK, c, sv);
+	vs_one(who, ack, &st);
+	local_bh_enable();
+
+	/* Established: data one way, its ACK back. */
+	for (i = 0; i < m; i++) {
+		if ((i & 63) == 0)
+			local_bh_disable();
+		t0 = ktime_get_ns();
+		if (i & 1) {
+			vs_set(back, TCPHDR_ACK, sv, c);
+			bad += vs_one(who, back, &st) != NF_ACCEPT;
+		} else {
+			vs_set(to, TCPHDR_ACK | TCPHDR_PSH, c, sv);
+			c += 16;
+			bad += vs_one(who, to, &st) != NF_ACCEPT;
+		}
+		dt_seg += ktime_get_ns() - t0;
+		if ((i & 63) == 63) {
+			local_bh_enable();
+			cond_resched();
+		}
+	}
+	if ((i & 63) != 0)
+		local_bh_enable();
+
+	/* New flows: one SYN each, from a different source port. */
+	for (i = 0; i < m; i++) {
+		if ((i & 63) == 0)
+			local_bh_disable();
+		vs_set(syn, TCPHDR_SYN, 7 * i, 0);
+		tcp_hdr(syn)->source = htons(1024 + i % 60000);
+		ip_hdr(syn)->saddr = htonl(0x0aca0000 + base + i / 60000);
+		t0 = ktime_get_ns();
+		bad += vs_one(who, syn, &st) != NF_ACCEPT;
+		dt_new += ktime_get_ns() - t0;
+		if ((i & 63) == 63) {
+			local_bh_enable();
+			cond_resched();
+		}
+	}
+	if ((i & 63) != 0)
+		local_bh_enable();
+
+	OUT("%s_segment_ns %llu", name, m ? dt_seg / m : 0);
+	OUT("%s_new_flow_ns %llu", name, m ? dt_new / m : 0);
+	OUT("%s_not_accepted %u", name, bad);
+out:
+	kfree_skb(to);
+	kfree_skb(ack);
+	kfree_skb(back);
+	kfree_skb(syn);
+}
+
+static void bench_versus(struct tcpfsm_net *tn, u32 m)
+{
+	static u32 round;
+	u64 inval0 = bench_invalid(tn);
+
+	if (READ_ONCE(tcpfsm_max_flows) < atomic_read(&tcpfsm_flows_total) + m + 16)
+		WRITE_ONCE(tcpfsm_max_flows, atomic_read(&tcpfsm_flows_total) + m + 16);
+	/* Alternate who goes first, so neither always meets a warm cache. */
+	if (round & 1) {
+		vs_run(VS_CONNTRACK, "conntrack", m, 2 * round);
+		vs_run(VS_TCPFSM, "tcpfsm", m, 2 * round + 1);
+	} else {
+		vs_run(VS_TCPFSM, "tcpfsm", m, 2 * round);
+		vs_run(VS_CONNTRACK, "conntrack", m, 2 * round + 1);
+	}
+	round++;
+	OUT("tcpfsm_invalid %llu", bench_invalid(tn) - inval0);
+	OUT("segments %u", m);
+}
+
 static ssize_t bench_write(struct file *file, const char __user *ubuf,
 			   size_t len, loff_t *ppos)
 {
@@ -276,6 +451,8 @@ static ssize_t bench_write(struct file *file, const char __user *ubuf,
 		bench_gc(tn, true, "expire");
 	else if (!strcmp(cmd, "rate") && n >= 3 && a)
 		bench_rate(tn, a, b);
+	else if (!strcmp(cmd, "versus") && n >= 2)
+		bench_versus(tn, a);
 	else
 		len = -EINVAL;
 	if (!READ_ONCE(tn->dying))

@@ -81,6 +81,19 @@ for kind, key in KINDS:
     m[f"sys_{kind}_added_ct_ns"] = ac * 1e9 if ac is not None and kind in ("syn", "seg") else None
     m[f"sys_{kind}_rounds"] = {cfg: rounds_of(cfg, key) for cfg in CFGS}
 
+# Head to head with conntrack in the kernel (same skbs, both trackers'
+# entry points; keys vs_r<round>_<who>_<what>): medians over rounds.
+for what in ("segment_ns", "new_flow_ns"):
+    for who in ("tcpfsm", "conntrack"):
+        vals = [float(v) for k, v in raw.items()
+                if re.match(rf"^vs_r\d+_{who}_{what}$", k)]
+        m[f"vs_{who}_{what}"] = median(vals)
+        m[f"vs_{who}_{what}_rounds"] = vals
+    m[f"vs_{what}_ratio"] = ratio(m[f"vs_tcpfsm_{what}"], m[f"vs_conntrack_{what}"])
+m["vs_not_accepted"] = sum(float(v) for k, v in raw.items() if k.endswith("_not_accepted"))
+m["vs_tcpfsm_invalid"] = sum(float(v) for k, v in raw.items()
+                             if re.match(r"^vs_r\d+_tcpfsm_invalid$", k))
+
 # Microbenchmark.
 for n in ("1k", "100k", "1m"):
     m[f"micro_segment_ns_{n}"] = num(f"m{n}_segment_ns")
@@ -213,18 +226,26 @@ rows = [
     ("GC scan, nothing due, 1M flows (ns/flow, TCG)", "micro_scan_ns_1m", "", None),
     ("Expiry, 1M flows (ns/flow, TCG)", "micro_expire_ns_1m", "", None),
     ("Expiry, 100k flows, listener attached (ns/flow, TCG)", "micro_expire_ns_100k_listener", "", None),
+    ("Segment on an established flow, in kernel: tcpfsm (ns, TCG)", "vs_tcpfsm_segment_ns", "", None),
+    ("Segment on an established flow, in kernel: conntrack (ns, TCG)", "vs_conntrack_segment_ns", "", None),
+    ("Segment, in kernel: tcpfsm / conntrack", "vs_segment_ns_ratio", "≤ 0.2", le("vs_segment_ns_ratio", 0.2)),
+    ("New flow, in kernel: tcpfsm (ns, TCG)", "vs_tcpfsm_new_flow_ns", "", None),
+    ("New flow, in kernel: conntrack (ns, TCG)", "vs_conntrack_new_flow_ns", "", None),
+    ("New flow, in kernel: tcpfsm / conntrack", "vs_new_flow_ns_ratio", "≤ 0.5", le("vs_new_flow_ns_ratio", 0.5)),
+    ("Head to head: verdicts other than NF_ACCEPT (both)", "vs_not_accepted", "", None),
+    ("Head to head: segments tcpfsm found invalid", "vs_tcpfsm_invalid", "", None),
     ("Segment burst, one established flow: tcpfsm / none", "sys_seg_tcpfsm_ratio", "", None),
     ("Segment burst: conntrack / none", "sys_seg_ct_ratio", "", None),
     ("Segment burst: both / none", "sys_seg_both_ratio", "", None),
-    ("Segment: tcpfsm added ns (TCG, whole path)", "sys_seg_added_tcpfsm_ns", "", None),
-    ("Segment: conntrack added ns (TCG, whole path)", "sys_seg_added_ct_ns", "", None),
-    ("Segment: tcpfsm added cost / conntrack's", "sys_seg_added_tcpfsm_over_ct", "≤ 0.2", le("sys_seg_added_tcpfsm_over_ct", 0.2)),
+    ("Segment burst: tcpfsm added ns (TCG, whole path)", "sys_seg_added_tcpfsm_ns", "", None),
+    ("Segment burst: conntrack added ns (TCG, whole path)", "sys_seg_added_ct_ns", "", None),
+    ("Segment burst: tcpfsm added cost / conntrack's", "sys_seg_added_tcpfsm_over_ct", "", None),
     ("SYN burst new flows/s: tcpfsm / none", "sys_syn_tcpfsm_ratio", "", None),
     ("SYN burst new flows/s: conntrack / none", "sys_syn_ct_ratio", "", None),
     ("SYN burst new flows/s: both / none", "sys_syn_both_ratio", "", None),
-    ("New flow: tcpfsm added ns (TCG, whole path)", "sys_syn_added_tcpfsm_ns", "", None),
-    ("New flow: conntrack added ns (TCG, whole path)", "sys_syn_added_ct_ns", "", None),
-    ("New flow: tcpfsm added cost / conntrack's", "sys_syn_added_tcpfsm_over_ct", "≤ 0.5", le("sys_syn_added_tcpfsm_over_ct", 0.5)),
+    ("SYN burst: tcpfsm added ns (TCG, whole path)", "sys_syn_added_tcpfsm_ns", "", None),
+    ("SYN burst: conntrack added ns (TCG, whole path)", "sys_syn_added_ct_ns", "", None),
+    ("SYN burst: tcpfsm added cost / conntrack's", "sys_syn_added_tcpfsm_over_ct", "", None),
     ("Bulk throughput: tcpfsm / none", "sys_bulk_tcpfsm_ratio", "≥ 0.95", ge("sys_bulk_tcpfsm_ratio", 0.95)),
     ("Bulk throughput: conntrack / none", "sys_bulk_ct_ratio", "", None),
     ("Bulk throughput: both / none", "sys_bulk_both_ratio", "", None),
