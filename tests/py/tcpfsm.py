@@ -9,10 +9,12 @@ nothing sleeps for a fixed time.
 import ctypes
 import json
 import os
+import shutil
 import socket
 import struct
 import subprocess
 import sys
+import tempfile
 import time
 
 IP = '/usr/sbin/ip' if os.path.exists('/usr/sbin/ip') else '/sbin/ip'
@@ -168,7 +170,6 @@ class Topology:
         self.names = []
         self.tmp = None
         if watch:
-            import tempfile
             self.tmp = tempfile.mkdtemp(prefix='tcpfsm-events.')
 
     def ns(self, name, forward=False):
@@ -217,6 +218,9 @@ class Topology:
             for name in self.names:
                 run(IP, 'netns', 'del', name, check=False)
             self.names = []
+            if self.tmp:
+                shutil.rmtree(self.tmp, ignore_errors=True)
+                self.tmp = None
 
 
 # ---- what tcpfsm shows ----------------------------------------------------
