@@ -102,6 +102,8 @@ class Watcher:
     the event stream a monitoring daemon would see there."""
 
     def __init__(self, ns, tmpdir):
+        if not os.access(TCPFSM, os.X_OK):
+            raise Fail('no tcpfsm command at %s (make -C tools)' % TCPFSM)
         self.ns = ns
         self.out = os.path.join(tmpdir, 'events.%s' % ns)
         self.err = os.path.join(tmpdir, 'events.%s.err' % ns)
