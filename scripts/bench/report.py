@@ -82,12 +82,14 @@ for kind, key in KINDS:
     m[f"sys_{kind}_rounds"] = {cfg: rounds_of(cfg, key) for cfg in CFGS}
 
 # Head to head with conntrack in the kernel (same skbs, both trackers'
-# entry points; keys vs_r<round>_<who>_<what>): medians over rounds.
+# entry points; keys vs_r<round>_<who>_<what>): the best round of each.  A
+# neighbour on the host only ever adds time, and it hits whichever tracker
+# runs then: the medians still swing between runs, the minima do not.
 for what in ("segment_ns", "new_flow_ns"):
     for who in ("tcpfsm", "conntrack"):
         vals = [float(v) for k, v in raw.items()
                 if re.match(rf"^vs_r\d+_{who}_{what}$", k)]
-        m[f"vs_{who}_{what}"] = median(vals)
+        m[f"vs_{who}_{what}"] = min(vals) if vals else None
         m[f"vs_{who}_{what}_rounds"] = vals
     m[f"vs_{what}_ratio"] = ratio(m[f"vs_tcpfsm_{what}"], m[f"vs_conntrack_{what}"])
 m["vs_not_accepted"] = sum(float(v) for k, v in raw.items() if k.endswith("_not_accepted"))
@@ -226,11 +228,11 @@ rows = [
     ("GC scan, nothing due, 1M flows (ns/flow, TCG)", "micro_scan_ns_1m", "", None),
     ("Expiry, 1M flows (ns/flow, TCG)", "micro_expire_ns_1m", "", None),
     ("Expiry, 100k flows, listener attached (ns/flow, TCG)", "micro_expire_ns_100k_listener", "", None),
-    ("Segment on an established flow, in kernel: tcpfsm (ns, TCG)", "vs_tcpfsm_segment_ns", "", None),
-    ("Segment on an established flow, in kernel: conntrack (ns, TCG)", "vs_conntrack_segment_ns", "", None),
+    ("Segment on an established flow, in kernel: tcpfsm (ns, TCG, best of 5)", "vs_tcpfsm_segment_ns", "", None),
+    ("Segment on an established flow, in kernel: conntrack (ns, TCG, best of 5)", "vs_conntrack_segment_ns", "", None),
     ("Segment, in kernel: tcpfsm / conntrack", "vs_segment_ns_ratio", "≤ 0.2", le("vs_segment_ns_ratio", 0.2)),
-    ("New flow, in kernel: tcpfsm (ns, TCG)", "vs_tcpfsm_new_flow_ns", "", None),
-    ("New flow, in kernel: conntrack (ns, TCG)", "vs_conntrack_new_flow_ns", "", None),
+    ("New flow, in kernel: tcpfsm (ns, TCG, best of 5)", "vs_tcpfsm_new_flow_ns", "", None),
+    ("New flow, in kernel: conntrack (ns, TCG, best of 5)", "vs_conntrack_new_flow_ns", "", None),
     ("New flow, in kernel: tcpfsm / conntrack", "vs_new_flow_ns_ratio", "≤ 0.5", le("vs_new_flow_ns_ratio", 0.5)),
     ("Head to head: verdicts other than NF_ACCEPT (both)", "vs_not_accepted", "", None),
     ("Head to head: segments tcpfsm found invalid", "vs_tcpfsm_invalid", "", None),
