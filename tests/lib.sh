@@ -40,12 +40,12 @@ wait_for() {
 	done
 }
 
-# load_size N: N on the stock kernels, N/5 on the debug kernel (the one with
-# KUnit), where KASAN and lockdep make every segment many times slower.  The
-# full scale is proven on the stock kernels; the debug kernel looks for
+# load_size N: N on the stock kernels, N/5 on the debug kernel (vm-tests
+# says which), where KASAN and lockdep make every segment many times slower.
+# The full scale is proven on the stock kernels; the debug kernel looks for
 # splats, races and leaks.
 load_size() {
-	if [[ -d /sys/kernel/debug/kunit ]]; then
+	if [[ ${TCPFSM_DEBUG_KERNEL:-0} == 1 ]]; then
 		echo $(($1 / 5))
 	else
 		echo "$1"
