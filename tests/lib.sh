@@ -28,15 +28,18 @@ tcpfsm_loaded() {
 	[[ -d /sys/module/tcpfsm ]]
 }
 
-# wait_for TIMEOUT_S CMD...: poll CMD every 0.1 s until it succeeds.
+# wait_for TIMEOUT_S CMD...: poll CMD until it succeeds; fail after
+# TIMEOUT_S (whole) seconds.  The clock is bash's own (no process per poll,
+# which costs a good part of a second on the debug kernel) and the pause
+# grows from 20 ms to half a second, as in tests/py/tcpfsm.py.
 wait_for() {
-	local timeout=$1 deadline now
+	local timeout=$1 end pause=20
 	shift
-	deadline=$(($(date +%s%N) + $(awk -v t="$timeout" 'BEGIN { printf "%.0f", t * 1e9 }')))
+	end=$((${EPOCHREALTIME/./} + timeout * 1000000))
 	until "$@" >/dev/null 2>&1; do
-		now=$(date +%s%N)
-		((now < deadline)) || fail "timed out after ${timeout}s waiting for: $*"
-		sleep 0.1
+		((${EPOCHREALTIME/./} < end)) || fail "timed out after ${timeout}s waiting for: $*"
+		sleep "$(printf '0.%03d' "$pause")"
+		pause=$((pause * 3 / 2 > 500 ? 500 : pause * 3 / 2))
 	done
 }
 

@@ -25,7 +25,7 @@ import sys
 import time
 
 from tcpfsm import (IP, Conn, Fail, accept, connect, ep, flows, listener, log,
-                    main, netns, ns_run, stats, wait_for)
+                    main, netns, ns_run, stats, sysctl, wait_for)
 
 MODE, TCPFSM = sys.argv[1], sys.argv[2]
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -292,9 +292,9 @@ def check_steady(m, steady, what):
 def scenario_big(topo):
     count, ndumps = int(sys.argv[3]), int(sys.argv[4])
     ns = topo.ns('big')
-    ns_run(ns, 'sysctl', '-qw', 'net.core.somaxconn=%d' % count)
-    ns_run(ns, 'sysctl', '-qw', 'net.ipv4.ip_local_port_range=20000 60000')
-    ns_run(ns, 'sysctl', '-qw', 'net.ipv4.tcp_max_syn_backlog=%d' % count)
+    sysctl(ns, 'net.core.somaxconn', count)
+    sysctl(ns, 'net.ipv4.ip_local_port_range', '20000 60000')
+    sysctl(ns, 'net.ipv4.tcp_max_syn_backlog', count)
     # Churned flows end within a second or two here: destroys during dumps.
     cli(ns, 'config', 'timeout_time_wait=1', 'timeout_closed=1', 'timeout_last_ack=2')
     t0 = time.monotonic()
