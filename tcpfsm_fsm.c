@@ -396,9 +396,9 @@ static u32 tcpfsm_seg_win(const struct tcpfsm_peer *snd,
  */
 static u8 tcpfsm_window_check(const struct tcpfsm_peer *snd,
 			      const struct tcpfsm_peer *rcv,
-			      const struct tcpfsm_seg *seg)
+			      const struct tcpfsm_seg *seg, u32 end)
 {
-	u32 seq = seg->seq, end = tcpfsm_seg_end(seg), maxackwin;
+	u32 seq = seg->seq, maxackwin;
 
 	if (!(rcv->flags & TCPFSM_PEER_SEEN))
 		return TCPFSM_REASON_NONE;
@@ -415,11 +415,14 @@ static u8 tcpfsm_window_check(const struct tcpfsm_peer *snd,
 	return TCPFSM_REASON_NONE;
 }
 
-/* Record what the segment tells about both endpoints' sequence spaces. */
+/*
+ * Record what the segment tells about both endpoints' sequence spaces; @end
+ * is tcpfsm_seg_end(@seg).
+ */
 static void tcpfsm_track(struct tcpfsm_peer *snd, struct tcpfsm_peer *rcv,
-			 const struct tcpfsm_seg *seg)
+			 const struct tcpfsm_seg *seg, u32 end)
 {
-	u32 end = tcpfsm_seg_end(seg), win, ack;
+	u32 win, ack;
 
 	if (seg->flags & TCPFSM_TH_SYN) {
 		snd->ctl_end = end;
@@ -555,10 +558,13 @@ static u8 tcpfsm_step(struct tcpfsm_conn *c, const struct tcpfsm_seg *seg,
 		if (*reason)
 			return TCPFSM_INVALID;
 	} else {
-		*reason = tcpfsm_window_check(snd, rcv, seg);
+		/* Computed once: it was the costliest line per segment. */
+		u32 end = tcpfsm_seg_end(seg);
+
+		*reason = tcpfsm_window_check(snd, rcv, seg, end);
 		if (*reason)
 			return TCPFSM_INVALID;
-		tcpfsm_track(snd, rcv, seg);
+		tcpfsm_track(snd, rcv, seg, end);
 	}
 
 	if (in == IN_SYN && next_rcv == TCPFSM_STATE_SYN_RECEIVED)
@@ -622,7 +628,8 @@ bool tcpfsm_fsm_start(struct tcpfsm_conn *c, const struct tcpfsm_seg *seg,
 		s.dir = TCPFSM_DIR_ORIG;
 		c->peer[TCPFSM_CLIENT].state = TCPFSM_STATE_SYN_SENT;
 		c->peer[TCPFSM_SERVER].state = TCPFSM_STATE_LISTEN;
-		tcpfsm_track(&c->peer[TCPFSM_CLIENT], &c->peer[TCPFSM_SERVER], &s);
+		tcpfsm_track(&c->peer[TCPFSM_CLIENT], &c->peer[TCPFSM_SERVER], &s,
+			     tcpfsm_seg_end(&s));
 		return true;
 	default:
 		break;
@@ -643,7 +650,8 @@ bool tcpfsm_fsm_start(struct tcpfsm_conn *c, const struct tcpfsm_seg *seg,
 		s.dir = TCPFSM_DIR_REPLY;
 		c->peer[TCPFSM_CLIENT].state = TCPFSM_STATE_ESTABLISHED;
 		c->peer[TCPFSM_SERVER].state = TCPFSM_STATE_SYN_RECEIVED;
-		tcpfsm_track(&c->peer[TCPFSM_SERVER], &c->peer[TCPFSM_CLIENT], &s);
+		tcpfsm_track(&c->peer[TCPFSM_SERVER], &c->peer[TCPFSM_CLIENT], &s,
+			     tcpfsm_seg_end(&s));
 		return true;
 	}
 	s.dir = TCPFSM_DIR_ORIG;
