@@ -29,9 +29,9 @@ tcpfsm_loaded() {
 }
 
 # wait_for TIMEOUT_S CMD...: poll CMD until it succeeds; fail after
-# TIMEOUT_S (whole) seconds.  The clock is bash's own (no process per poll,
-# which costs a good part of a second on the debug kernel) and the pause
-# grows from 20 ms to half a second, as in tests/py/tcpfsm.py.
+# TIMEOUT_S (whole) seconds.  The clock is bash's own (no date process per
+# poll: processes start slowly under emulation) and the pause grows from
+# 20 ms to half a second, as in tests/py/tcpfsm.py.
 wait_for() {
 	local timeout=$1 end pause=20
 	shift

@@ -73,7 +73,7 @@ class netns:
 def _in_ns(ns):
     """Popen arguments that start the child in namespace ns: one setns(2)
     between fork and exec, where `ip netns exec` would cost a second process
-    and a mount namespace (seconds each on the debug kernel)."""
+    and a mount namespace, both slow under emulation."""
     fd = os.open('/run/netns/' + ns, os.O_RDONLY | os.O_CLOEXEC)
     return fd, {'pass_fds': (fd,), 'preexec_fn': lambda: _setns(fd)}
 
