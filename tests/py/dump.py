@@ -182,6 +182,21 @@ def filters():
     return out
 
 
+def filters_here():
+    """All filters on the stock kernels.  On the debug kernel, where each CLI
+    run costs several times more, every kind of filter (the same options)
+    still runs at least once, and of the longer runs of one kind every other
+    one: there the point is the dump path under KASAN and lockdep, and the
+    filter semantics are proven on the stock kernels."""
+    out, kinds = [], set()
+    for i, (args, rule) in enumerate(filters()):
+        kind = tuple(a for a in args if a.startswith('-'))
+        if os.environ.get('TCPFSM_DEBUG_KERNEL') != '1' or kind not in kinds or i % 2 == 0:
+            out.append((args, rule))
+            kinds.add(kind)
+    return out
+
+
 def scenario_filters(topo):
     ns = topo.ns('dump')
     for a in V6:
@@ -209,7 +224,7 @@ def scenario_filters(topo):
     t0 = time.monotonic()
     n = 0
     bad = []
-    for args, rule in filters():
+    for args, rule in filters_here():
         got, err, _ = dump(ns, *args)
         got = as_map(got, 'list --json ' + ' '.join(args))
         exp = {k: st for k, st in full.items() if rule(k, st)}
