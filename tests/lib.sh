@@ -33,12 +33,13 @@ tcpfsm_loaded() {
 # poll: processes start slowly under emulation) and the pause grows from
 # 20 ms to half a second, as in tests/py/tcpfsm.py.
 wait_for() {
-	local timeout=$1 end pause=20
+	local timeout=$1 end pause=20 secs
 	shift
 	end=$((${EPOCHREALTIME/./} + timeout * 1000000))
 	until "$@" >/dev/null 2>&1; do
 		((${EPOCHREALTIME/./} < end)) || fail "timed out after ${timeout}s waiting for: $*"
-		sleep "$(printf '0.%03d' "$pause")"
+		printf -v secs '0.%03d' "$pause"
+		sleep "$secs"
 		pause=$((pause * 3 / 2 > 500 ? 500 : pause * 3 / 2))
 	done
 }

@@ -6,6 +6,7 @@ setns(2) to create sockets and to read /proc there, so a socket keeps the
 namespace it was born in.  Every check waits for a condition with a deadline;
 nothing sleeps for a fixed time.
 """
+import contextlib
 import ctypes
 import json
 import os
@@ -70,20 +71,21 @@ class netns:
         os.close(self.back)
 
 
+@contextlib.contextmanager
 def _in_ns(ns):
     """Popen arguments that start the child in namespace ns: one setns(2)
     between fork and exec, where `ip netns exec` would cost a second process
     and a mount namespace, both slow under emulation."""
     fd = os.open('/run/netns/' + ns, os.O_RDONLY | os.O_CLOEXEC)
-    return fd, {'pass_fds': (fd,), 'preexec_fn': lambda: _setns(fd)}
+    try:
+        yield {'pass_fds': (fd,), 'preexec_fn': lambda: _setns(fd)}
+    finally:
+        os.close(fd)
 
 
 def ns_run(ns, *args, check=True):
-    fd, kw = _in_ns(ns)
-    try:
+    with _in_ns(ns) as kw:
         return subprocess.run(args, check=check, capture_output=True, text=True, **kw)
-    finally:
-        os.close(fd)
 
 
 def sysctl(ns, name, value):
@@ -130,12 +132,8 @@ class Watcher:
         self.ns = ns
         self.out = os.path.join(tmpdir, 'events.%s' % ns)
         self.err = os.path.join(tmpdir, 'events.%s.err' % ns)
-        fd, kw = _in_ns(ns)
-        try:
-            with open(self.out, 'w') as o, open(self.err, 'w') as e:
-                self.proc = subprocess.Popen([TCPFSM, 'watch', '--json'], stdout=o, stderr=e, **kw)
-        finally:
-            os.close(fd)
+        with _in_ns(ns) as kw, open(self.out, 'w') as o, open(self.err, 'w') as e:
+            self.proc = subprocess.Popen([TCPFSM, 'watch', '--json'], stdout=o, stderr=e, **kw)
         wait_for('tcpfsm watch in %s' % ns,
                  lambda: any(e.get('event') == 'ready' for e in self.events()))
 
