@@ -10,13 +10,14 @@ tmp=$(mktemp -d)
 tcpfsm_load timeout_time_wait=2
 netns_pair a b 10.50.1 fd00:50::
 
-ip netns exec a "$TCPFSM" watch --json >"$tmp/events" 2>"$tmp/err" &
+# nsenter itself, not in_ns: $! must be the watcher, which gets signals
+nsenter --net=/run/netns/a "$TCPFSM" watch --json >"$tmp/events" 2>"$tmp/err" &
 watch_pid=$!
 wait_for 20 grep -q '"event":"ready"' "$tmp/events"
 
 # The server closes only once the client's FIN was acknowledged alone
 # (client FIN-WAIT-2), so the ACK and the server's FIN are two segments.
-ip netns exec b python3 - "$tmp/go" >"$tmp/server.log" 2>&1 <<'PY' &
+in_ns b python3 - "$tmp/go" >"$tmp/server.log" 2>&1 <<'PY' &
 import os, socket, sys, time
 s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 s.bind(("0.0.0.0", 5050)); s.listen(1)
@@ -31,7 +32,7 @@ c.close()
 PY
 for _ in $(seq 600); do [[ -e $tmp/go.listening ]] && break; sleep 0.1; done
 [[ -e $tmp/go.listening ]] || { cat "$tmp/server.log" >&2; fail "server did not start"; }
-ip netns exec a python3 - "$NS2_V4" >"$tmp/client.log" 2>&1 <<'PY' &
+in_ns a python3 - "$NS2_V4" >"$tmp/client.log" 2>&1 <<'PY' &
 import socket, sys
 c = socket.create_connection((sys.argv[1], 5050))
 c.sendall(b"hello")

@@ -10,12 +10,13 @@ tmp=$(mktemp -d)
 tcpfsm_load timeout_time_wait=3600
 netns_pair a b 10.52.1 fd00:52::
 
-ip netns exec a "$TCPFSM" watch --json --rcvbuf 2048 --read-delay-ms 20 \
+# nsenter itself, not in_ns: $! must be the watcher, which gets signals
+nsenter --net=/run/netns/a "$TCPFSM" watch --json --rcvbuf 2048 --read-delay-ms 20 \
 	>"$tmp/events" 2>"$tmp/err" &
 watch_pid=$!
 wait_for 20 grep -q '"event":"ready"' "$tmp/events"
 
-ip netns exec b python3 -c '
+in_ns b python3 -c '
 import socket
 s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 s.bind(("0.0.0.0", 5252)); s.listen(1024)
@@ -25,7 +26,7 @@ while True:
 ' 2>"$tmp/server.err" &
 for _ in $(seq 600); do [[ -e $tmp/listening ]] && break; sleep 0.1; done
 [[ -e $tmp/listening ]] || { cat "$tmp/server.err" >&2; fail "server did not start"; }
-ip netns exec a python3 -c '
+in_ns a python3 -c '
 import socket, sys
 for i in range(100):
     c = socket.create_connection(("'"$NS2_V4"'", 5252)); c.sendall(b"x")
@@ -33,7 +34,7 @@ for i in range(100):
 '
 echo "burst done"
 lost_kernel() {
-	ip netns exec a "$TCPFSM" stats --json |
+	in_ns a "$TCPFSM" stats --json |
 		python3 -c 'import json,sys; print(json.load(sys.stdin)["events_lost"])'
 }
 [[ $(lost_kernel) -gt 0 ]] || fail "the burst lost no events: the test proves nothing"
@@ -41,7 +42,7 @@ lost_kernel() {
 # One more connection once the burst is over: its events reveal every gap.
 settled() {
 	local n
-	ip netns exec a python3 -c '
+	in_ns a python3 -c '
 import socket
 c = socket.create_connection(("'"$NS2_V4"'", 5252)); c.sendall(b"x"); c.recv(16); c.close()'
 	n=$(awk '$2 == "lost" { s += $3 } END { print s + 0 }' "$tmp/err")
@@ -58,7 +59,7 @@ same_view() {
 	before=$(grep -c '"event":"view-end"' "$tmp/events" || true)
 	kill -USR1 "$watch_pid"
 	wait_for 20 test "$(grep -c '"event":"view-end"' "$tmp/events")" -gt "$before"
-	ip netns exec a "$TCPFSM" list --json >"$tmp/list"
+	in_ns a "$TCPFSM" list --json >"$tmp/list"
 	python3 - "$tmp/events" "$tmp/list" <<'PY'
 import json, sys
 lines = [json.loads(l) for l in open(sys.argv[1])]

@@ -60,19 +60,24 @@ load_size() {
 # Two namespaces joined by veth (veth0 on both sides): NS1 gets V4NET.1/24 and
 # V6NET1/64, NS2 gets V4NET.2/24 and V6NET2/64 (exported as NS1_V4, NS2_V4,
 # NS1_V6, NS2_V6). Returns when both links are up and the addresses usable.
+# One `ip -batch` per namespace: a process start costs about half a second on
+# the debug kernel.
 netns_pair() {
 	local ns1=$1 ns2=$2 v4=$3 v6=$4 ns i=0
-	$IP netns add "$ns1"
-	_tcpfsm_netns+=("$ns1")
-	$IP netns add "$ns2"
-	_tcpfsm_netns+=("$ns2")
-	$IP link add veth0 netns "$ns1" type veth peer name veth0 netns "$ns2"
+	_tcpfsm_netns+=("$ns1" "$ns2")
+	$IP -batch - <<-EOF
+		netns add $ns1
+		netns add $ns2
+		link add veth0 netns $ns1 type veth peer name veth0 netns $ns2
+	EOF
 	for ns in "$ns1" "$ns2"; do
 		i=$((i + 1))
-		$IP -n "$ns" link set lo up
-		$IP -n "$ns" addr add "$v4.$i/24" dev veth0
-		$IP -n "$ns" addr add "$v6$i/64" dev veth0 nodad
-		$IP -n "$ns" link set veth0 up
+		$IP -n "$ns" -batch - <<-EOF
+			link set lo up
+			addr add $v4.$i/24 dev veth0
+			addr add $v6$i/64 dev veth0 nodad
+			link set veth0 up
+		EOF
 	done
 	export NS1_V4=$v4.1 NS2_V4=$v4.2 NS1_V6=${v6}1 NS2_V6=${v6}2
 	for ns in "$ns1" "$ns2"; do
@@ -81,8 +86,17 @@ netns_pair() {
 }
 
 _netns_ready() {
-	$IP -n "$1" link show veth0 | grep -q 'state UP' &&
-		! $IP -n "$1" addr show dev veth0 | grep -q tentative
+	local out
+	out=$($IP -n "$1" addr show dev veth0) &&
+		[[ $out == *"state UP"* && $out != *tentative* ]]
+}
+
+# in_ns NS CMD...: run CMD in network namespace NS (nsenter: one setns,
+# where `ip netns exec` also starts ip and makes a mount namespace).  In the
+# background, $! is then a subshell's: a process to be signalled is started
+# with nsenter itself.
+in_ns() {
+	nsenter --net="/run/netns/$1" -- "${@:2}"
 }
 
 cleanup_netns() {

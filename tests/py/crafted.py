@@ -12,7 +12,7 @@ see each segment exactly once and no stack answers.
 import socket
 
 from tcpfsm import (ACK, FIN, RST, SYN, Conn, Crafter, Fail, ep, listener, log,
-                    main, ns_run, IP, stats, wait_for)
+                    ip_batch, main, stats, wait_for)
 
 ES, SS, SR, LI = 'ESTABLISHED', 'SYN-SENT', 'SYN-RECEIVED', 'LISTEN'
 F1, CW, CG, TW, CL = 'FIN-WAIT-1', 'CLOSE-WAIT', 'CLOSING', 'TIME-WAIT', 'CLOSED'
@@ -199,9 +199,8 @@ def scenario(topo):
             log('- %s' % case.__name__)
             case(cr, ca, sa)
     # the real listener needs its own address in sink, reachable from x
-    ns_run(sink, IP, 'addr', 'add', '10.66.2.2/32', 'dev', 'vx')
-    ns_run(sink, IP, 'route', 'add', '10.66.2.0/24', 'via', '10.66.0.1')
-    ns_run(x, IP, 'route', 'add', '10.66.2.2/32', 'via', '10.66.0.2')
+    ip_batch(sink, 'addr add 10.66.2.2/32 dev vx', 'route add 10.66.2.0/24 via 10.66.0.1')
+    ip_batch(x, 'route add 10.66.2.2/32 via 10.66.0.2')
     log('- half_open')
     half_open(topo, '10.66.2.1', '10.66.2.2')
 

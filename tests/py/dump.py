@@ -24,8 +24,8 @@ import subprocess
 import sys
 import time
 
-from tcpfsm import (IP, Conn, Fail, accept, connect, ep, flows, listener, log,
-                    main, netns, ns_run, stats, sysctl, wait_for)
+from tcpfsm import (Conn, Fail, accept, connect, ep, flows, ip_batch, listener, log,
+                    main, netns, stats, sysctl, wait_for)
 
 MODE, TCPFSM = sys.argv[1], sys.argv[2]
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -199,8 +199,7 @@ def filters_here():
 
 def scenario_filters(topo):
     ns = topo.ns('dump')
-    for a in V6:
-        ns_run(ns, IP, '-6', 'addr', 'add', a + '/128', 'dev', 'lo', 'nodad')
+    ip_batch(ns, *('addr add %s/128 dev lo nodad' % a for a in V6))
     t0 = time.monotonic()
     keep = make_flows(ns)
     log('ok   %d flows made (%.1fs)' % (len(FLOWS), time.monotonic() - t0))

@@ -13,8 +13,8 @@ timeout_syn_sent of a few seconds.
 import socket
 import sys
 
-from tcpfsm import (IP, Conn, Fail, accept, abort, connect, ep, expect_counts,
-                    flows, listener, log, main, ns_run, read_eof)
+from tcpfsm import (Conn, Fail, accept, abort, connect, ep, expect_counts, flows,
+                    ip_batch, listener, log, main, read_eof)
 
 MODE = sys.argv[1]
 ES, SS, LI = 'ESTABLISHED', 'SYN-SENT', 'LISTEN'
@@ -27,11 +27,9 @@ def setup(topo):
     if MODE == 'veth':
         c, s = topo.ns('c'), topo.ns('s')
         topo.link(c, s, '10.77.0', 'fd77')
-        ns_run(c, IP, 'route', 'add', '10.77.9.0/24', 'via', '10.77.0.2')
-        ns_run(c, IP, '-6', 'route', 'add', 'fd77:9::/64', 'via', 'fd77::2')
+        topo.route(c, '10.77.9.0/24', '10.77.0.2', 'fd77:9::/64', 'fd77::2')
         # s drops these silently (IPv6 would answer "no route" otherwise)
-        ns_run(s, IP, 'route', 'add', 'blackhole', '10.77.9.0/24')
-        ns_run(s, IP, '-6', 'route', 'add', 'blackhole', 'fd77:9::/64')
+        ip_batch(s, 'route add blackhole 10.77.9.0/24', 'route add blackhole fd77:9::/64')
         return c, s, [c, s], [('10.77.0.1', '10.77.0.2'), ('fd77::1', 'fd77::2')]
     if MODE == 'forward':
         c, r, s = topo.ns('c'), topo.ns('r', forward=True), topo.ns('s')
