@@ -1262,6 +1262,8 @@ struct watch {
 	uint32_t next[NGRP];		/* next sequence number expected, 0: unknown */
 	uint32_t covered[NGRP];		/* events up to this are in the last dump */
 	bool synced;
+	bool unsure;			/* lost events since the last quiet dump */
+	bool quiet_dump;		/* covered[] read with our queue empty */
 	uint64_t max_gen;		/* highest generation applied */
 	uint64_t lost;
 	unsigned int upd, del;		/* of the current repair */
@@ -1610,6 +1612,46 @@ static void parse_event(const struct nlmsghdr *nlh, struct event *e)
 	e->reason = get_u8(ea[TCPFSM_A_EVENT_REASON]);
 }
 
+/* Events next[g]..last of group g never arrived. */
+static void report_lost(struct watch *w, int g, uint32_t last, const char *how)
+{
+	uint32_t n = last - w->next[g] + 1;
+
+	w->lost += n;
+	fprintf(stderr, "%s: lost %u %s events (sequence %u..%u%s), %" PRIu64 " lost in all\n",
+		prog, n, group_names[g], w->next[g], last, how, w->lost);
+	w->next[g] = last + 1;
+}
+
+/*
+ * Our event queue is empty.  A gap shows a loss only when the group's next
+ * event comes, which may be never (the destroy of a flow whose tuple a new
+ * connection took, lost at the end of a burst).  The kernel numbers and
+ * queues each event, and reads the numbers for a dump, under one lock: what
+ * was numbered before our last dump and is not here now that the queue is
+ * empty was lost, and the dump has shown its outcome.  After a loss we take
+ * one more dump with the queue empty: emptying the queue ends the socket's
+ * congestion, so a later loss raises ENOBUFS again, and every loss before the
+ * dump is counted when the queue is next empty.
+ */
+static void settle(struct watch *w)
+{
+	int g;
+
+	for (g = 0; g < NGRP; g++)
+		if ((w->o->groups & (1U << g)) &&
+		    (int32_t)(w->covered[g] - w->next[g]) >= 0)
+			report_lost(w, g, w->covered[g], ", seen by a dump");
+	if (!w->unsure)
+		return;
+	if (w->quiet_dump) {
+		w->unsure = false;
+		return;
+	}
+	resync(w, false);
+	w->quiet_dump = true;
+}
+
 /* Returns true when the view needs a repair. */
 static bool handle_event(struct watch *w, const struct nlmsghdr *nlh)
 {
@@ -1628,10 +1670,9 @@ static bool handle_event(struct watch *w, const struct nlmsghdr *nlh)
 		uint32_t gap = e.seq - w->next[g];
 
 		if (gap < 0x80000000u) {
-			w->lost += gap;
-			fprintf(stderr, "%s: lost %u %s events (sequence %u..%u), %" PRIu64
-				" lost in all\n", prog, gap, group_names[g], w->next[g], e.seq - 1,
-				w->lost);
+			report_lost(w, g, e.seq - 1, "");
+			w->unsure = true;
+			w->quiet_dump = false;
 			/* Lost ones the last dump already covered need no repair. */
 			if ((int32_t)(e.seq - 1 - w->covered[g]) > 0)
 				need = true;
@@ -1719,13 +1760,19 @@ static int cmd_watch(struct nl *nl, const struct opts *o)
 			got_usr2 = 2;
 			setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &sz, sizeof(sz));
 		}
-		len = recv(fd, buf, sizeof(buf), 0);
+		len = recv(fd, buf, sizeof(buf), w.unsure ? MSG_DONTWAIT : 0);
 		if (len < 0) {
 			if (errno == EINTR)
 				continue;
+			if (errno == EAGAIN || errno == EWOULDBLOCK) {
+				settle(&w);
+				continue;
+			}
 			if (errno == ENOBUFS) {
 				fprintf(stderr, "%s: event socket overrun (ENOBUFS): events lost; "
 					"the count follows from the sequence numbers\n", prog);
+				w.unsure = true;
+				w.quiet_dump = false;
 				resync(&w, false);
 				continue;
 			}
