@@ -38,6 +38,6 @@ t0=$SECONDS
 $py filters "$TCPFSM"
 echo "filters: $((SECONDS - t0))s"
 t0=$SECONDS
-$py big "$TCPFSM" "$(load_size 10000)" 4
+$py big "$TCPFSM" "$(load_size 10000)" 2
 echo "10,000 flows under churn: $((SECONDS - t0))s"
 rm -rf "$tmp"
