@@ -15,46 +15,57 @@ nsenter --net=/run/netns/a "$TCPFSM" watch --json >"$tmp/events" 2>"$tmp/err" &
 watch_pid=$!
 wait_for 20 grep -q '"event":"ready"' "$tmp/events"
 
-# The server closes only once the client's FIN was acknowledged alone
-# (client FIN-WAIT-2), so the ACK and the server's FIN are two segments.
-in_ns b python3 - "$tmp/go" >"$tmp/server.log" 2>&1 <<'PY' &
-import os, socket, sys, time
-s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("0.0.0.0", 5050)); s.listen(1)
-open(sys.argv[1] + ".listening", "w").close()
-c, _ = s.accept()
-while c.recv(4096):
-    pass
-deadline = time.time() + 30
-while not os.path.exists(sys.argv[1]) and time.time() < deadline:
-    time.sleep(0.05)
-c.close()
-PY
-for _ in $(seq 600); do [[ -e $tmp/go.listening ]] && break; sleep 0.1; done
-[[ -e $tmp/go.listening ]] || { cat "$tmp/server.log" >&2; fail "server did not start"; }
-in_ns a python3 - "$NS2_V4" >"$tmp/client.log" 2>&1 <<'PY' &
-import socket, sys
-c = socket.create_connection((sys.argv[1], 5050))
+# Server, client and the check in one python process: each start costs
+# seconds on the debug kernel.
+/usr/bin/python3 - "$tmp/events" "$NS2_V4" <<'PY' || { cat "$tmp/events" "$tmp/err" >&2; fail "event sequence"; }
+import json, os, socket, sys, threading
+sys.path.insert(0, os.path.join(os.environ["TCPFSM_REPO"], "tests", "py"))
+from tcpfsm import netns, wait_for
+
+events, server = sys.argv[1], sys.argv[2]
+
+
+def ours():
+    with open(events) as f:
+        lines = f.read().split("\n")[:-1]	# the last may be half written
+    evs = [json.loads(l) for l in lines]
+    return [e for e in evs if e.get("flow", {}).get("server") == server
+            and e["flow"]["server_port"] == 5050]
+
+
+with netns("b"):
+    lst = socket.socket()
+    lst.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    lst.bind(("0.0.0.0", 5050))
+    lst.listen(1)
+go = threading.Event()
+
+
+def serve():
+    c, _ = lst.accept()
+    while c.recv(4096):
+        pass
+    go.wait(60)
+    c.close()
+
+
+t = threading.Thread(target=serve)
+t.start()
+with netns("a"):
+    c = socket.create_connection((server, 5050), timeout=60)
 c.sendall(b"hello")
 c.shutdown(socket.SHUT_WR)
+# The server closes only once the client's FIN was acknowledged alone
+# (client FIN-WAIT-2), so the ACK and the server's FIN are two segments.
+wait_for("client FIN-WAIT-2", lambda: any(e.get("new_state") == "FIN-WAIT-2" for e in ours()))
+go.set()
 while c.recv(4096):
     pass
 c.close()
-PY
-client_pid=$!
-for _ in $(seq 600); do grep -q '"new_state":"FIN-WAIT-2"' "$tmp/events" && break; sleep 0.1; done
-grep -q '"new_state":"FIN-WAIT-2"' "$tmp/events" ||
-	{ cat "$tmp/events" "$tmp/err" "$tmp"/*.log >&2; fail "client never reached FIN-WAIT-2"; }
-touch "$tmp/go"
-wait "$client_pid"
-wait_for 30 grep -q '"event":"destroy"' "$tmp/events"
-kill "$watch_pid"; wait "$watch_pid" || true
+t.join()
+wait_for("the flow's destroy", lambda: any(e["event"] == "destroy" for e in ours()))
 
-python3 - "$tmp/events" "$NS2_V4" <<'PY' || { cat "$tmp/events" "$tmp/err" >&2; fail "event sequence"; }
-import json, sys
-evs = [json.loads(l) for l in open(sys.argv[1])]
-evs = [e for e in evs if e.get("flow", {}).get("server") == sys.argv[2]
-       and e["flow"]["server_port"] == 5050]
+evs = ours()
 assert evs and evs[0]["event"] == "new", evs[:1]
 n = evs[0]["flow"]
 assert (n["client_state"], n["server_state"]) == ("SYN-SENT", "LISTEN"), n
@@ -75,7 +86,6 @@ for st in steps:
     assert got == st, f"step {steps.index(st)}: want {st}, got {ch[i:i + len(st)]} (all: {ch})"
     i += len(st)
 assert i == len(ch), f"extra changes: {ch[i:]}"
-seqs = {}
 for e in evs:
     assert e["gen"] > 0 and e["seq"] > 0, e
 # a gapless series per group
@@ -89,5 +99,6 @@ last = [e for e in evs if e["event"] == "change"][-1]
 assert last["seg_from"] == "timer", last
 print("ok:", len(ch), "changes")
 PY
+kill "$watch_pid"; wait "$watch_pid" || true
 ! grep -q . "$tmp/err" || { cat "$tmp/err" >&2; fail "watch wrote to stderr"; }
 rm -rf "$tmp"
