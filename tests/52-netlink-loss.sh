@@ -16,22 +16,36 @@ nsenter --net=/run/netns/a "$TCPFSM" watch --json --rcvbuf 2048 --read-delay-ms 
 watch_pid=$!
 wait_for 20 grep -q '"event":"ready"' "$tmp/events"
 
-in_ns b python3 -c '
-import socket
-s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("0.0.0.0", 5252)); s.listen(1024)
-open("'"$tmp"'/listening", "w").close()
-while True:
-    c, _ = s.accept(); c.recv(16); c.close()
-' 2>"$tmp/server.err" &
-for _ in $(seq 600); do [[ -e $tmp/listening ]] && break; sleep 0.1; done
-[[ -e $tmp/listening ]] || { cat "$tmp/server.err" >&2; fail "server did not start"; }
-in_ns a python3 -c '
-import socket, sys
-for i in range(100):
-    c = socket.create_connection(("'"$NS2_V4"'", 5252)); c.sendall(b"x")
-    c.recv(16); c.close()
-'
+# The server and the burst's client in one python process (a start costs
+# seconds on the debug kernel): the server's socket is made in namespace b,
+# the connections in namespace a.
+/usr/bin/python3 - "$NS2_V4" <<'PY'
+import os, socket, sys, threading
+sys.path.insert(0, os.path.join(os.environ["TCPFSM_REPO"], "tests", "py"))
+from tcpfsm import netns
+
+with netns("b"):
+    s = socket.socket()
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind(("0.0.0.0", 5252))
+    s.listen(1024)
+
+
+def serve():
+    while True:
+        c, _ = s.accept()
+        c.recv(16)
+        c.close()
+
+
+threading.Thread(target=serve, daemon=True).start()
+with netns("a"):
+    for i in range(100):
+        c = socket.create_connection((sys.argv[1], 5252), timeout=60)
+        c.sendall(b"x")
+        c.recv(16)
+        c.close()
+PY
 echo "burst done"
 lost_kernel() {
 	in_ns a "$TCPFSM" stats | awk '$1 == "events_lost" { print $2 }'
