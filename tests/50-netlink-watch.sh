@@ -20,7 +20,7 @@ wait_for 20 grep -q '"event":"ready"' "$tmp/events"
 /usr/bin/python3 - "$tmp/events" "$NS2_V4" <<'PY' || { cat "$tmp/events" "$tmp/err" >&2; fail "event sequence"; }
 import json, os, socket, sys, threading
 sys.path.insert(0, os.path.join(os.environ["TCPFSM_REPO"], "tests", "py"))
-from tcpfsm import netns, wait_for
+from tcpfsm import listener, netns, wait_for
 
 events, server = sys.argv[1], sys.argv[2]
 
@@ -33,11 +33,7 @@ def ours():
             and e["flow"]["server_port"] == 5050]
 
 
-with netns("b"):
-    lst = socket.socket()
-    lst.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    lst.bind(("0.0.0.0", 5050))
-    lst.listen(1)
+lst = listener("b", "0.0.0.0", 5050)
 go = threading.Event()
 
 

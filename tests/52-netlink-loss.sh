@@ -22,13 +22,9 @@ wait_for 20 grep -q '"event":"ready"' "$tmp/events"
 /usr/bin/python3 - "$NS2_V4" <<'PY'
 import os, socket, sys, threading
 sys.path.insert(0, os.path.join(os.environ["TCPFSM_REPO"], "tests", "py"))
-from tcpfsm import netns
+from tcpfsm import listener, netns
 
-with netns("b"):
-    s = socket.socket()
-    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    s.bind(("0.0.0.0", 5252))
-    s.listen(1024)
+s = listener("b", "0.0.0.0", 5252)
 
 
 def serve():
