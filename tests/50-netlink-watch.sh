@@ -27,7 +27,7 @@ events, server = sys.argv[1], sys.argv[2]
 
 def ours():
     with open(events) as f:
-        lines = f.read().split("\n")[:-1]	# the last may be half written
+        lines = f.read().split("\n")[:-1]  # the last may be half written
     evs = [json.loads(l) for l in lines]
     return [e for e in evs if e.get("flow", {}).get("server") == server
             and e["flow"]["server_port"] == 5050]
@@ -45,7 +45,7 @@ def serve():
     c.close()
 
 
-t = threading.Thread(target=serve)
+t = threading.Thread(target=serve, daemon=True)
 t.start()
 with netns("a"):
     c = socket.create_connection((server, 5050), timeout=60)

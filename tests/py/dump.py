@@ -185,9 +185,13 @@ def filters():
 def filter_kind(args):
     """The options of a filter and, for an address, its family and whether
     it is a prefix: what picks a different path in the kernel's filter."""
-    return tuple(a if a.startswith('-') else
-                 ('6' if ':' in a else '4') + ('/' if '/' in a else '') if '.' in a or ':' in a
-                 else '' for a in args)
+    def kind(a):
+        if a.startswith('-'):
+            return a
+        if '.' in a or ':' in a:
+            return ('6' if ':' in a else '4') + ('/' if '/' in a else '')
+        return ''  # a state or a port
+    return tuple(kind(a) for a in args)
 
 
 def filters_here(full):
