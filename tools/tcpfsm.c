@@ -1262,8 +1262,10 @@ struct watch {
 	uint32_t next[NGRP];		/* next sequence number expected, 0: unknown */
 	uint32_t covered[NGRP];		/* events up to this are in the last dump */
 	bool synced;
-	bool unsure;			/* lost events since the last quiet dump */
-	bool quiet_dump;		/* covered[] read with our queue empty */
+	/* After a loss: LOST until a dump is taken with our queue empty, then
+	 * DUMPED until the queue is next empty (see settle()).
+	 */
+	enum { SETTLED, LOST, DUMPED } loss;
 	uint64_t max_gen;		/* highest generation applied */
 	uint64_t lost;
 	unsigned int upd, del;		/* of the current repair */
@@ -1642,14 +1644,12 @@ static void settle(struct watch *w)
 		if ((w->o->groups & (1U << g)) &&
 		    (int32_t)(w->covered[g] - w->next[g]) >= 0)
 			report_lost(w, g, w->covered[g], ", seen by a dump");
-	if (!w->unsure)
-		return;
-	if (w->quiet_dump) {
-		w->unsure = false;
-		return;
+	if (w->loss == DUMPED) {
+		w->loss = SETTLED;
+	} else if (w->loss == LOST) {
+		resync(w, false);
+		w->loss = DUMPED;
 	}
-	resync(w, false);
-	w->quiet_dump = true;
 }
 
 /* Returns true when the view needs a repair. */
@@ -1671,8 +1671,7 @@ static bool handle_event(struct watch *w, const struct nlmsghdr *nlh)
 
 		if (gap < 0x80000000u) {
 			report_lost(w, g, e.seq - 1, "");
-			w->unsure = true;
-			w->quiet_dump = false;
+			w->loss = LOST;
 			/* Lost ones the last dump already covered need no repair. */
 			if ((int32_t)(e.seq - 1 - w->covered[g]) > 0)
 				need = true;
@@ -1760,7 +1759,7 @@ static int cmd_watch(struct nl *nl, const struct opts *o)
 			got_usr2 = 2;
 			setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &sz, sizeof(sz));
 		}
-		len = recv(fd, buf, sizeof(buf), w.unsure ? MSG_DONTWAIT : 0);
+		len = recv(fd, buf, sizeof(buf), w.loss != SETTLED ? MSG_DONTWAIT : 0);
 		if (len < 0) {
 			if (errno == EINTR)
 				continue;
@@ -1769,11 +1768,12 @@ static int cmd_watch(struct nl *nl, const struct opts *o)
 				continue;
 			}
 			if (errno == ENOBUFS) {
+				/* The gaps, or the dump once we have caught up,
+				 * count what was lost and repair the view.
+				 */
 				fprintf(stderr, "%s: event socket overrun (ENOBUFS): events lost; "
 					"the count follows from the sequence numbers\n", prog);
-				w.unsure = true;
-				w.quiet_dump = false;
-				resync(&w, false);
+				w.loss = LOST;
 				continue;
 			}
 			die(1, "receiving events: %s", strerror(errno));
