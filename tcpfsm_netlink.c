@@ -557,7 +557,6 @@ static int tcpfsm_flow_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct net *net = genl_info_net(info);
 	struct tcpfsm_flow_info fi;
-	struct tcpfsm_flow *flow;
 	struct tcpfsm_tuple t;
 	struct sk_buff *msg;
 	void *hdr;
@@ -571,12 +570,7 @@ static int tcpfsm_flow_get_doit(struct sk_buff *skb, struct genl_info *info)
 	if (err)
 		return err;
 
-	rcu_read_lock();
-	flow = tcpfsm_table_lookup(net, &t);
-	if (flow)
-		tcpfsm_flow_info_locked(flow, &fi);
-	rcu_read_unlock();
-	if (!flow) {
+	if (!tcpfsm_table_get(net, &t, &fi)) {
 		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[TCPFSM_A_TUPLE],
 				    "no flow with this tuple in either orientation");
 		return -ENOENT;
@@ -849,7 +843,8 @@ static int tcpfsm_put_stats(struct sk_buff *skb, const struct tcpfsm_stats *st)
 	    nla_put_u32(skb, TCPFSM_A_STATS_FLOWS, st->flows) ||
 	    nla_put_u32(skb, TCPFSM_A_STATS_FLOWS_TOTAL, st->flows_total) ||
 	    nla_put_u32(skb, TCPFSM_A_STATS_MAX_FLOWS, st->max_flows) ||
-	    nla_put_u32(skb, TCPFSM_A_STATS_FLOW_BYTES, st->flow_bytes))
+	    nla_put_u32(skb, TCPFSM_A_STATS_FLOW_BYTES, st->flow_bytes) ||
+	    nla_put_u32(skb, TCPFSM_A_STATS_FLOW6_BYTES, st->flow6_bytes))
 		return -EMSGSIZE;
 #undef PUT64
 	inv = nla_nest_start(skb, TCPFSM_A_STATS_INVALID);

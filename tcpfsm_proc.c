@@ -204,6 +204,7 @@ static int tcpfsm_stat_show(struct seq_file *s, void *v)
 	seq_printf(s, "flows_total %u\n", st.flows_total);
 	seq_printf(s, "max_flows %u\n", st.max_flows);
 	seq_printf(s, "flow_bytes %u\n", st.flow_bytes);
+	seq_printf(s, "flow6_bytes %u\n", st.flow6_bytes);
 	return 0;
 }
 

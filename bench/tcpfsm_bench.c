@@ -115,8 +115,9 @@ static void bench_fill(struct tcpfsm_net *tn, u32 n)
 	OUT("insert_ns %llu", n ? dt / n : 0);
 	OUT("buckets %u", tbl->size);
 	rcu_read_unlock();
-	OUT("flow_obj_bytes %u", kmem_cache_size(tcpfsm_flow_cache));
-	OUT("flow_struct_bytes %zu", sizeof(struct tcpfsm_flow));
+	OUT("flow_obj_bytes %u", kmem_cache_size(tcpfsm_cache(AF_INET)));
+	OUT("flow6_obj_bytes %u", kmem_cache_size(tcpfsm_cache(AF_INET6)));
+	OUT("flow_struct_bytes %zu", offsetof(struct tcpfsm_flow, addr[2]));
 	OUT("events_lost %llu", bench_events_lost(tn) - lost0);
 }
 
@@ -125,8 +126,8 @@ static void bench_segments(struct tcpfsm_net *tn, u32 m)
 {
 	u32 c = 5000, sv = 9000, i, port = bench_est_port++;
 	struct tcpfsm_tuple to, back;
+	struct tcpfsm_flow_info info;
 	struct tcpfsm_seg s;
-	struct tcpfsm_flow *flow;
 	u64 t0, dt = 0, dt_clk = 0, inval0, inval1;
 
 	bench_tuple(&to, 0, false);
@@ -162,11 +163,11 @@ static void bench_segments(struct tcpfsm_net *tn, u32 m)
 			cond_resched();
 	}
 	inval1 = bench_invalid(tn);
-	rcu_read_lock();
-	flow = tcpfsm_table_lookup(tn->net, &to);
-	OUT("est_state %s/%s", flow ? tcpfsm_state_name(flow->conn.peer[0].state) : "-",
-	    flow ? tcpfsm_state_name(flow->conn.peer[1].state) : "-");
-	rcu_read_unlock();
+	if (tcpfsm_table_get(tn->net, &to, &info))
+		OUT("est_state %s/%s", tcpfsm_state_name(info.state[TCPFSM_CLIENT]),
+		    tcpfsm_state_name(info.state[TCPFSM_SERVER]));
+	else
+		OUT("est_state -/-");
 	/* The cost of the timing itself, to subtract. */
 	t0 = ktime_get_ns();
 	for (i = 0; i < 1000; i++) {
@@ -224,7 +225,6 @@ static void bench_gc(struct tcpfsm_net *tn, bool expire, const char *key)
 	OUT("%s_removed %u", key, flows0 - atomic_read(&tn->flows));
 	OUT("%s_ns %llu", key, n ? dt / n : 0);
 	OUT("events_lost %llu", bench_events_lost(tn) - lost0);
-	rcu_barrier();		/* free them now, untimed */
 	OUT("flows %u", atomic_read(&tn->flows));
 	tn->cfg = saved;
 }
@@ -452,6 +452,7 @@ static ssize_t bench_write(struct file *file, const char __user *ubuf,
 		bench_rate(tn, a, b);
 	else if (!strcmp(cmd, "versus") && n >= 2)
 		bench_versus(tn, a);
+
 	else
 		len = -EINVAL;
 	if (!READ_ONCE(tn->dying))

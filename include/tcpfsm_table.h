@@ -79,7 +79,8 @@ struct tcpfsm_stats {
 	u32 flows;			/* flows now in this namespace */
 	u32 flows_total;		/* flows now, all namespaces */
 	u32 max_flows;
-	u32 flow_bytes;			/* slab object size of one flow */
+	u32 flow_bytes;			/* slab object size of an IPv4 flow */
+	u32 flow6_bytes;		/* and of an IPv6 flow */
 };
 
 int tcpfsm_table_init(void);
@@ -110,8 +111,9 @@ struct tcpfsm_flow *tcpfsm_walk_peek(struct tcpfsm_walk *w);
 void tcpfsm_walk_stop(struct tcpfsm_walk *w);
 void tcpfsm_walk_exit(struct tcpfsm_walk *w);
 
-/* Find a flow by tuple, either orientation; under rcu_read_lock(). */
-struct tcpfsm_flow *tcpfsm_table_lookup(struct net *net, const struct tcpfsm_tuple *t);
+/* Copy the flow of tuple @t (either orientation) into @info, if there is one. */
+bool tcpfsm_table_get(struct net *net, const struct tcpfsm_tuple *t,
+		      struct tcpfsm_flow_info *info);
 
 void tcpfsm_table_stats(struct net *net, struct tcpfsm_stats *st);
 void tcpfsm_table_config(struct net *net, struct tcpfsm_config *cfg);

@@ -994,6 +994,7 @@ static int stats_cb(const struct nlmsghdr *nlh, void *data)
 		{ TCPFSM_A_STATS_FLOWS_TOTAL, "flows_total", false },
 		{ TCPFSM_A_STATS_MAX_FLOWS, "max_flows", false },
 		{ TCPFSM_A_STATS_FLOW_BYTES, "flow_bytes", false },
+		{ TCPFSM_A_STATS_FLOW6_BYTES, "flow6_bytes", false },
 		{ TCPFSM_A_STATS_SEGMENTS, "segments", true },
 		{ TCPFSM_A_STATS_CREATED, "created", true },
 		{ TCPFSM_A_STATS_EXPIRED, "expired", true },

@@ -254,7 +254,8 @@ enum tcpfsm_stats_attr {
 	TCPFSM_A_STATS_FLOWS,		/* u32, in this namespace */
 	TCPFSM_A_STATS_FLOWS_TOTAL,	/* u32, all namespaces */
 	TCPFSM_A_STATS_MAX_FLOWS,	/* u32, global limit */
-	TCPFSM_A_STATS_FLOW_BYTES,	/* u32, memory of one flow */
+	TCPFSM_A_STATS_FLOW_BYTES,	/* u32, memory of one IPv4 flow */
+	TCPFSM_A_STATS_FLOW6_BYTES,	/* u32, memory of one IPv6 flow */
 	__TCPFSM_A_STATS_MAX,
 };
 
