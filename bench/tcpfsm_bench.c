@@ -20,6 +20,7 @@
  *                           flows (SYNs), through tcpfsm's IPv4 hook and
  *                           through conntrack's nf_conntrack_in() + confirm,
  *                           ns per segment each
+ *   echo "flush"     > ...  remove every flow (the table starts empty again)
  *   cat ...                 the last command's "key value" lines
  * The table's own GC is held off while the bench runs.
  */
@@ -452,7 +453,8 @@ static ssize_t bench_write(struct file *file, const char __user *ubuf,
 		bench_rate(tn, a, b);
 	else if (!strcmp(cmd, "versus") && n >= 2)
 		bench_versus(tn, a);
-
+	else if (!strcmp(cmd, "flush"))
+		tcpfsm_flush(tn);
 	else
 		len = -EINVAL;
 	if (!READ_ONCE(tn->dying))
