@@ -116,6 +116,7 @@ obj = num("m1m_fill_flow_obj_bytes")
 buckets = num("m1m_fill_buckets")
 m["mem_flows"] = flows
 m["mem_flow_obj_bytes"] = obj
+m["mem_flow6_obj_bytes"] = num("m1m_fill_flow6_obj_bytes")
 m["mem_flow_struct_bytes"] = num("m1m_fill_flow_struct_bytes")
 m["mem_buckets"] = buckets
 m["mem_bucket_bytes_per_flow"] = buckets * 8 / flows if buckets and flows else None
@@ -129,7 +130,7 @@ m["listener"] = raw.get("listener")
 m["rcvbuf_default"] = num("rcvbuf_default")
 best = None
 rates = []
-for r in (1000, 2000, 5000, 10000, 20000, 50000, 100000):
+for r in sorted(int(mt.group(1)) for k in raw for mt in [re.match(r"^rate(\d+)_events_lost$", k)] if mt):
     lost = num(f"rate{r}_events_lost")
     if lost is None:
         continue
@@ -261,7 +262,8 @@ rows = [
     ("Baseline spread: bulk", "sys_bulk_none_drift", "", None),
     ("Baseline spread: connections/s", "sys_conn_none_drift", "", None),
     ("Bytes per flow (slab object + hash share) at 1M", "mem_bytes_per_flow", "≤ 128", le("mem_bytes_per_flow", 128)),
-    ("  slab object size of a flow", "mem_flow_obj_bytes", "", None),
+    ("  slab object size of a flow (IPv4, as filled)", "mem_flow_obj_bytes", "", None),
+    ("  slab object size of an IPv6 flow", "mem_flow6_obj_bytes", "", None),
     ("  hash buckets share per flow", "mem_bucket_bytes_per_flow", "", None),
     ("  Slab growth per flow (/proc/meminfo)", "mem_slab_delta_per_flow", "", None),
     ("1M flows (MiB)", "mem_1m_flows_mb", "< 160 MB", le("mem_1m_flows_mb", 160e6 / 2**20)),
