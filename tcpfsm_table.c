@@ -999,8 +999,10 @@ static void tcpfsm_caches_uninit(void)
 }
 
 /*
- * No SLAB_HWCACHE_ALIGN: rounding to cache lines would cost IPv4 flows a
- * third of their size, and a flow is touched by one CPU at a time anyway.
+ * No SLAB_HWCACHE_ALIGN: rounded to cache lines an IPv4 flow would be 192
+ * bytes again, a third more for every flow.  The price is that neighbouring
+ * flows may share a line, which CPUs working on different flows then pass
+ * between them.
  */
 static int tcpfsm_caches_init(void)
 {
