@@ -326,7 +326,7 @@ void tcpfsm_netlink_event(struct net *net, const struct tcpfsm_flow *flow,
 
 	tcpfsm_note_gen(nn, ev->gen);
 	if (ev->type == TCPFSM_EVENT_DESTROY) {
-		tcpfsm_flow_info(flow, &fi);
+		tcpfsm_flow_info(net, flow, &fi);
 		filled = true;
 		tcpfsm_ring_add(nn, &fi, ev);
 		atomic_inc(&nn->destroys);
@@ -335,7 +335,7 @@ void tcpfsm_netlink_event(struct net *net, const struct tcpfsm_flow *flow,
 	if (!genl_has_listeners(&tcpfsm_genl_family, net, group))
 		return;
 	if (!filled)
-		tcpfsm_flow_info(flow, &fi);
+		tcpfsm_flow_info(net, flow, &fi);
 
 	skb = genlmsg_new(TCPFSM_EVENT_SIZE, GFP_ATOMIC);
 
@@ -807,7 +807,7 @@ static int tcpfsm_flow_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	while ((flow = tcpfsm_walk_next(&ctx->walk))) {
 		struct tcpfsm_flow_info *fi = &ctx->pending;
 
-		tcpfsm_flow_info_locked(flow, fi);
+		tcpfsm_flow_info_locked(ctx->net, flow, fi);
 		if (!tcpfsm_dump_wanted(ctx, fi))
 			continue;
 		if (tcpfsm_dump_one_flow(skb, cb, fi)) {

@@ -105,7 +105,7 @@ static int tcpfsm_seq_show(struct seq_file *s, void *v)
 		seq_puts(s, "proto client server client_state server_state age_ms c_in_state_ms s_in_state_ms idle_ms c_pkts c_bytes s_pkts s_bytes rtt_us invalid flags\n");
 		return 0;
 	}
-	tcpfsm_flow_info_locked(v, &info);
+	tcpfsm_flow_info_locked(seq_file_net(s), v, &info);
 
 	if (info.flags & BIT(TCPFSM_FLOW_PICKUP))
 		*f++ = 'P';

@@ -58,13 +58,14 @@ struct tcpfsm_key {
 #define TCPFSM_FL_RST		0x02	/* a RST closed it */
 #define TCPFSM_FL_HS		0x04	/* SYN seen: hs_start_us is running */
 #define TCPFSM_FL_RTT		0x08	/* handshake seen: rtt_us is valid */
+#define TCPFSM_FL_CLIENT1	0x10	/* the client is key side 1 */
 
 /*
- * One connection, 144 bytes for IPv4 and 168 for IPv6 on 64-bit without lock
+ * One connection, 136 bytes for IPv4 and 160 for IPv6 on 64-bit without lock
  * debugging: each family has its own cache, sized to its addresses, which end
  * the object.  Times are the low 32 bits of jiffies, which is enough since
  * the GC looks at every flow within seconds and timeouts stay below 2^31
- * jiffies.
+ * jiffies; the generation keeps its low 32 bits too (see tcpfsm_flow_gen()).
  *
  * The caches are SLAB_TYPESAFE_BY_RCU, as conntrack's: a flow is freed at
  * once and its memory may become another flow of the same family while an
@@ -77,21 +78,20 @@ struct tcpfsm_flow {
 	struct rhash_head node;
 	spinlock_t lock;		/* the state machine and everything below */
 	u8 family;			/* AF_INET or AF_INET6: which cache */
-	u8 client;			/* key side (0/1) of the client */
 	u8 fl;				/* TCPFSM_FL_* */
+	u16 invalid;			/* segments not accepted, saturating */
 	struct tcpfsm_conn conn;
 	union {
 		u32 hs_start_us;	/* TCPFSM_FL_HS: when the SYN was seen */
 		u32 rtt_us;		/* TCPFSM_FL_RTT */
 	};
-	u32 invalid;
 	u32 created;			/* jiffies */
 	u32 last_seen;			/* jiffies of the last accepted segment */
 	u32 since[2];			/* jiffies each endpoint entered its state */
 	__be16 port[2];			/* key, by key side */
+	u32 gen;			/* low bits of the generation of its last change */
 	u64 packets[2];			/* by endpoint */
 	u64 bytes[2];
-	u64 gen;
 	__be32 addr[];			/* key: 2 or 8 words, as in struct tcpfsm_key */
 };
 
@@ -351,14 +351,38 @@ static u32 tcpfsm_ms_since(u32 now, u32 then)
 
 static u64 tcpfsm_next_gen(struct tcpfsm_net *tn, struct tcpfsm_flow *flow)
 {
-	flow->gen = atomic64_inc_return(&tn->gen);
-	return flow->gen;
+	u64 gen = atomic64_inc_return(&tn->gen);
+
+	flow->gen = (u32)gen;
+	return gen;
 }
 
-void tcpfsm_flow_info(const struct tcpfsm_flow *flow, struct tcpfsm_flow_info *info)
+/*
+ * A flow's generation from the low 32 bits it keeps: the latest one with
+ * those bits, not after the namespace's current generation.  Exact unless
+ * the flow has not changed for 2^32 generations; it is then shown as newer
+ * than it is, never older, so a dump of the flows changed since some
+ * generation may list such a flow again but never misses a changed one.
+ * The caller holds the flow's lock: the current generation is then at least
+ * the flow's.
+ */
+static u64 tcpfsm_flow_gen(struct tcpfsm_net *tn, const struct tcpfsm_flow *flow)
+{
+	u64 now = atomic64_read(&tn->gen);
+
+	return now - (u32)((u32)now - flow->gen);
+}
+
+static u8 tcpfsm_flow_client(const struct tcpfsm_flow *flow)
+{
+	return !!(flow->fl & TCPFSM_FL_CLIENT1);
+}
+
+void tcpfsm_flow_info(struct net *net, const struct tcpfsm_flow *flow,
+		      struct tcpfsm_flow_info *info)
 {
 	unsigned int words = tcpfsm_addr_words(flow->family);
-	u8 c = flow->client, e;
+	u8 c = tcpfsm_flow_client(flow), e;
 	u32 now = tcpfsm_now();
 
 	memset(info, 0, sizeof(*info));
@@ -385,14 +409,15 @@ void tcpfsm_flow_info(const struct tcpfsm_flow *flow, struct tcpfsm_flow_info *i
 	info->idle_ms = tcpfsm_ms_since(now, flow->last_seen);
 	info->rtt_us = flow->fl & TCPFSM_FL_RTT ? flow->rtt_us : 0;
 	info->invalid = flow->invalid;
-	info->gen = flow->gen;
+	info->gen = tcpfsm_flow_gen(tcpfsm_pernet(net), flow);
 }
 EXPORT_SYMBOL_IF_KUNIT(tcpfsm_flow_info);
 
-void tcpfsm_flow_info_locked(struct tcpfsm_flow *flow, struct tcpfsm_flow_info *info)
+void tcpfsm_flow_info_locked(struct net *net, struct tcpfsm_flow *flow,
+			     struct tcpfsm_flow_info *info)
 {
 	spin_lock_bh(&flow->lock);
-	tcpfsm_flow_info(flow, info);
+	tcpfsm_flow_info(net, flow, info);
 	spin_unlock_bh(&flow->lock);
 }
 
@@ -623,7 +648,9 @@ static struct tcpfsm_flow *tcpfsm_flow_create(struct tcpfsm_net *tn,
 	memcpy(flow->port, key->port, sizeof(flow->port));
 	memcpy(flow->addr, key->addr, 2 * words * sizeof(__be32));
 	flow->conn = conn;
-	flow->client = res.reversed ? !side : side;
+	flow->fl = TCPFSM_FL_DEAD;
+	if (res.reversed ? !side : side)
+		flow->fl |= TCPFSM_FL_CLIENT1;
 	sender = res.reversed ? TCPFSM_SERVER : TCPFSM_CLIENT;
 	flow->invalid = 0;
 	flow->hs_start_us = 0;
@@ -651,7 +678,9 @@ static struct tcpfsm_flow *tcpfsm_flow_create(struct tcpfsm_net *tn,
 		}
 		return ERR_PTR(-EEXIST);
 	}
-	flow->fl = res.kind == TCPFSM_SEG_SYN ? TCPFSM_FL_HS : 0;
+	flow->fl &= ~TCPFSM_FL_DEAD;
+	if (res.kind == TCPFSM_SEG_SYN)
+		flow->fl |= TCPFSM_FL_HS;
 	atomic_inc(&tn->flows);
 	tcpfsm_count(tn, TCPFSM_CNT_CREATED);
 	ev.seg_flags = seg->flags;
@@ -674,7 +703,7 @@ static bool tcpfsm_flow_update(struct tcpfsm_net *tn, struct tcpfsm_flow *flow,
 	struct tcpfsm_result res;
 	u32 now = tcpfsm_now();
 
-	s.dir = side == flow->client ? TCPFSM_DIR_ORIG : TCPFSM_DIR_REPLY;
+	s.dir = side == tcpfsm_flow_client(flow) ? TCPFSM_DIR_ORIG : TCPFSM_DIR_REPLY;
 	tcpfsm_fsm_update(&flow->conn, &s, &res);
 	switch (res.verdict) {
 	case TCPFSM_NEW:
@@ -694,7 +723,8 @@ static bool tcpfsm_flow_update(struct tcpfsm_net *tn, struct tcpfsm_flow *flow,
 		/* Still sent by the endpoint; but it does not keep the flow alive. */
 		tcpfsm_flow_account(flow, s.dir, &s, gso_segs);
 		tcpfsm_count_invalid(tn, res.reason);
-		flow->invalid++;
+		if (flow->invalid < U16_MAX)
+			flow->invalid++;
 		break;
 	}
 	return false;
@@ -756,7 +786,7 @@ bool tcpfsm_table_get(struct net *net, const struct tcpfsm_tuple *t,
 		spin_lock_bh(&flow->lock);
 		found = tcpfsm_flow_live(flow, &key);
 		if (found)
-			tcpfsm_flow_info(flow, info);
+			tcpfsm_flow_info(net, flow, info);
 		spin_unlock_bh(&flow->lock);
 	}
 	rcu_read_unlock();

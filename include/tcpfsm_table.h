@@ -28,7 +28,7 @@ struct tcpfsm_flow_info {
 	u32 idle_ms;			/* since the last segment */
 	u32 in_state_ms[2];		/* since each endpoint entered its state */
 	u32 rtt_us;			/* SYN -> SYN/ACK -> ACK, 0 if not seen */
-	u32 invalid;			/* segments not accepted */
+	u32 invalid;			/* segments not accepted (saturates at 65535) */
 	u64 packets[2];			/* segments sent, by endpoint */
 	u64 bytes[2];			/* payload bytes sent, by endpoint */
 	u64 gen;			/* namespace generation of its last change */
@@ -88,10 +88,12 @@ void tcpfsm_table_uninit(void);
 /* Unload, once the hooks are gone: destroy every flow, with events. */
 void tcpfsm_table_shutdown(void);
 
-/* Fill @info from @flow; the caller holds the flow's lock or owns it. */
-void tcpfsm_flow_info(const struct tcpfsm_flow *flow, struct tcpfsm_flow_info *info);
+/* Fill @info from @flow of @net; the caller holds the flow's lock. */
+void tcpfsm_flow_info(struct net *net, const struct tcpfsm_flow *flow,
+		      struct tcpfsm_flow_info *info);
 /* The same, taking the flow's lock: for walkers under rcu_read_lock(). */
-void tcpfsm_flow_info_locked(struct tcpfsm_flow *flow, struct tcpfsm_flow_info *info);
+void tcpfsm_flow_info_locked(struct net *net, struct tcpfsm_flow *flow,
+			     struct tcpfsm_flow_info *info);
 
 /*
  * Walking a namespace's flows (for /proc and netlink dumps), built on

@@ -152,12 +152,15 @@ enum tcpfsm_flow_attr {
 	TCPFSM_A_FLOW_CLIENT_IN_STATE_MS, /* u32 */
 	TCPFSM_A_FLOW_SERVER_IN_STATE_MS, /* u32 */
 	TCPFSM_A_FLOW_RTT_US,		/* u32, 0 when no handshake was seen */
-	TCPFSM_A_FLOW_INVALID,		/* u32, segments not accepted */
+	TCPFSM_A_FLOW_INVALID,		/* u32, segments not accepted (at most 65535) */
 	TCPFSM_A_FLOW_CLIENT_PACKETS,	/* u64 */
 	TCPFSM_A_FLOW_CLIENT_BYTES,	/* u64, payload */
 	TCPFSM_A_FLOW_SERVER_PACKETS,	/* u64 */
 	TCPFSM_A_FLOW_SERVER_BYTES,	/* u64, payload */
-	TCPFSM_A_FLOW_GEN,		/* u64, namespace generation of its last change */
+	TCPFSM_A_FLOW_GEN,		/* u64, namespace generation of its last change
+					 * (of a flow unchanged for 2^32 generations:
+					 * later than that, never earlier)
+					 */
 	__TCPFSM_A_FLOW_MAX,
 };
 
