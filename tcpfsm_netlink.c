@@ -163,6 +163,23 @@ static int tcpfsm_put_tuple(struct sk_buff *skb, int type, const struct tcpfsm_t
 	return 0;
 }
 
+/* Without acct=1 there are no counters: their attributes are left out. */
+static int tcpfsm_put_acct(struct sk_buff *skb, const struct tcpfsm_flow_info *fi)
+{
+	if (!fi->acct)
+		return 0;
+	if (nla_put_u64_64bit(skb, TCPFSM_A_FLOW_CLIENT_PACKETS, fi->packets[TCPFSM_CLIENT],
+			      TCPFSM_A_FLOW_PAD) ||
+	    nla_put_u64_64bit(skb, TCPFSM_A_FLOW_CLIENT_BYTES, fi->bytes[TCPFSM_CLIENT],
+			      TCPFSM_A_FLOW_PAD) ||
+	    nla_put_u64_64bit(skb, TCPFSM_A_FLOW_SERVER_PACKETS, fi->packets[TCPFSM_SERVER],
+			      TCPFSM_A_FLOW_PAD) ||
+	    nla_put_u64_64bit(skb, TCPFSM_A_FLOW_SERVER_BYTES, fi->bytes[TCPFSM_SERVER],
+			      TCPFSM_A_FLOW_PAD))
+		return -EMSGSIZE;
+	return 0;
+}
+
 static int tcpfsm_put_flow(struct sk_buff *skb, const struct tcpfsm_flow_info *fi)
 {
 	struct nlattr *nest;
@@ -180,14 +197,7 @@ static int tcpfsm_put_flow(struct sk_buff *skb, const struct tcpfsm_flow_info *f
 	    nla_put_u32(skb, TCPFSM_A_FLOW_SERVER_IN_STATE_MS, fi->in_state_ms[TCPFSM_SERVER]) ||
 	    nla_put_u32(skb, TCPFSM_A_FLOW_RTT_US, fi->rtt_us) ||
 	    nla_put_u32(skb, TCPFSM_A_FLOW_INVALID, fi->invalid) ||
-	    nla_put_u64_64bit(skb, TCPFSM_A_FLOW_CLIENT_PACKETS, fi->packets[TCPFSM_CLIENT],
-			      TCPFSM_A_FLOW_PAD) ||
-	    nla_put_u64_64bit(skb, TCPFSM_A_FLOW_CLIENT_BYTES, fi->bytes[TCPFSM_CLIENT],
-			      TCPFSM_A_FLOW_PAD) ||
-	    nla_put_u64_64bit(skb, TCPFSM_A_FLOW_SERVER_PACKETS, fi->packets[TCPFSM_SERVER],
-			      TCPFSM_A_FLOW_PAD) ||
-	    nla_put_u64_64bit(skb, TCPFSM_A_FLOW_SERVER_BYTES, fi->bytes[TCPFSM_SERVER],
-			      TCPFSM_A_FLOW_PAD) ||
+	    tcpfsm_put_acct(skb, fi) ||
 	    nla_put_u64_64bit(skb, TCPFSM_A_FLOW_GEN, fi->gen, TCPFSM_A_FLOW_PAD)) {
 		nla_nest_cancel(skb, nest);
 		return -EMSGSIZE;

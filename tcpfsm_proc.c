@@ -120,14 +120,18 @@ static int tcpfsm_seq_show(struct seq_file *s, void *v)
 	seq_puts(s, info.tuple.family == AF_INET ? "tcp" : "tcp6");
 	tcpfsm_seq_endpoint(s, &info.tuple, TCPFSM_CLIENT);
 	tcpfsm_seq_endpoint(s, &info.tuple, TCPFSM_SERVER);
-	seq_printf(s, " %s %s %u %u %u %u %llu %llu %llu %llu %u %u %s\n",
+	seq_printf(s, " %s %s %u %u %u %u",
 		   tcpfsm_state_name(info.state[TCPFSM_CLIENT]),
 		   tcpfsm_state_name(info.state[TCPFSM_SERVER]),
 		   info.age_ms, info.in_state_ms[TCPFSM_CLIENT],
-		   info.in_state_ms[TCPFSM_SERVER], info.idle_ms,
-		   info.packets[TCPFSM_CLIENT], info.bytes[TCPFSM_CLIENT],
-		   info.packets[TCPFSM_SERVER], info.bytes[TCPFSM_SERVER],
-		   info.rtt_us, info.invalid, flags);
+		   info.in_state_ms[TCPFSM_SERVER], info.idle_ms);
+	if (info.acct)
+		seq_printf(s, " %llu %llu %llu %llu",
+			   info.packets[TCPFSM_CLIENT], info.bytes[TCPFSM_CLIENT],
+			   info.packets[TCPFSM_SERVER], info.bytes[TCPFSM_SERVER]);
+	else
+		seq_puts(s, " - - - -");	/* loaded with acct=0 */
+	seq_printf(s, " %u %u %s\n", info.rtt_us, info.invalid, flags);
 	return 0;
 }
 

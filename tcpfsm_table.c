@@ -62,10 +62,12 @@ struct tcpfsm_key {
 
 /*
  * One connection, 136 bytes for IPv4 and 160 for IPv6 on 64-bit without lock
- * debugging: each family has its own cache, sized to its addresses, which end
- * the object.  Times are the low 32 bits of jiffies, which is enough since
- * the GC looks at every flow within seconds and timeouts stay below 2^31
- * jiffies; the generation keeps its low 32 bits too (see tcpfsm_flow_gen()).
+ * debugging (104 and 128 with acct=0): each family has its own cache, sized
+ * to its addresses and, unless acct=0, followed by the packet and byte
+ * counters (struct tcpfsm_acct, see tcpfsm_flow_acct()).  Times are the low
+ * 32 bits of jiffies, which is enough since the GC looks at every flow within
+ * seconds and timeouts stay below 2^31 jiffies; the generation keeps its low
+ * 32 bits too (see tcpfsm_flow_gen()).
  *
  * The caches are SLAB_TYPESAFE_BY_RCU, as conntrack's: a flow is freed at
  * once and its memory may become another flow of the same family while an
@@ -90,9 +92,13 @@ struct tcpfsm_flow {
 	u32 since[2];			/* jiffies each endpoint entered its state */
 	__be16 port[2];			/* key, by key side */
 	u32 gen;			/* low bits of the generation of its last change */
+	__be32 addr[];			/* key: 2 or 8 words, as in struct tcpfsm_key */
+};
+
+/* After the addresses (see tcpfsm_acct_offset()). */
+struct tcpfsm_acct {
 	u64 packets[2];			/* by endpoint */
 	u64 bytes[2];
-	__be32 addr[];			/* key: 2 or 8 words, as in struct tcpfsm_key */
 };
 
 /* Per-CPU counters, indexes into struct tcpfsm_pcpu_stats.c[]. */
@@ -233,6 +239,11 @@ static unsigned int tcpfsm_param_timeout_pickup = 300;
 static bool tcpfsm_param_pickup = true;
 module_param_named(pickup, tcpfsm_param_pickup, bool, 0444);
 MODULE_PARM_DESC(pickup, "Track connections picked up mid-stream (default: yes)");
+
+/* As conntrack's nf_conntrack_acct: counters cost a quarter of a flow. */
+static bool tcpfsm_param_acct __read_mostly = true;
+module_param_named(acct, tcpfsm_param_acct, bool, 0444);
+MODULE_PARM_DESC(acct, "Count packets and bytes per flow (default: yes; no saves 32 bytes a flow)");
 
 /* 0 until load: then sized from RAM unless given. */
 static unsigned int tcpfsm_max_flows;
@@ -378,9 +389,30 @@ static u8 tcpfsm_flow_client(const struct tcpfsm_flow *flow)
 	return !!(flow->fl & TCPFSM_FL_CLIENT1);
 }
 
+/* Where a flow of @family ends without counters, and where they start. */
+static size_t tcpfsm_addr_end(u8 family)
+{
+	return offsetof(struct tcpfsm_flow, addr) +
+	       2 * tcpfsm_addr_words(family) * sizeof(__be32);
+}
+
+static size_t tcpfsm_acct_offset(u8 family)
+{
+	return ALIGN(tcpfsm_addr_end(family), __alignof__(struct tcpfsm_acct));
+}
+
+/* The flow's counters, or NULL when loaded with acct=0. */
+static struct tcpfsm_acct *tcpfsm_flow_acct(const struct tcpfsm_flow *flow)
+{
+	if (!tcpfsm_param_acct)
+		return NULL;
+	return (void *)flow + tcpfsm_acct_offset(flow->family);
+}
+
 void tcpfsm_flow_info(struct net *net, const struct tcpfsm_flow *flow,
 		      struct tcpfsm_flow_info *info)
 {
+	const struct tcpfsm_acct *acct = tcpfsm_flow_acct(flow);
 	unsigned int words = tcpfsm_addr_words(flow->family);
 	u8 c = tcpfsm_flow_client(flow), e;
 	u32 now = tcpfsm_now();
@@ -396,9 +428,12 @@ void tcpfsm_flow_info(struct net *net, const struct tcpfsm_flow *flow,
 	for (e = 0; e < 2; e++) {
 		info->state[e] = flow->conn.peer[e].state;
 		info->in_state_ms[e] = tcpfsm_ms_since(now, flow->since[e]);
-		info->packets[e] = flow->packets[e];
-		info->bytes[e] = flow->bytes[e];
+		if (acct) {
+			info->packets[e] = acct->packets[e];
+			info->bytes[e] = acct->bytes[e];
+		}
 	}
+	info->acct = !!acct;
 	if (flow->conn.flags & TCPFSM_CONN_PICKUP)
 		info->flags |= BIT(TCPFSM_FLOW_PICKUP);
 	if (flow->conn.flags & TCPFSM_CONN_SIMOPEN)
@@ -601,8 +636,12 @@ static void tcpfsm_flow_rtt(struct tcpfsm_flow *flow, const struct tcpfsm_result
 static void tcpfsm_flow_account(struct tcpfsm_flow *flow, u8 sender,
 				const struct tcpfsm_seg *seg, u32 gso_segs)
 {
-	flow->packets[sender] += gso_segs;
-	flow->bytes[sender] += seg->len;
+	struct tcpfsm_acct *acct = tcpfsm_flow_acct(flow);
+
+	if (!acct)
+		return;
+	acct->packets[sender] += gso_segs;
+	acct->bytes[sender] += seg->len;
 }
 
 /*
@@ -616,6 +655,7 @@ static struct tcpfsm_flow *tcpfsm_flow_create(struct tcpfsm_net *tn,
 {
 	unsigned int words = tcpfsm_addr_words(key->family);
 	struct tcpfsm_event ev = { .type = TCPFSM_EVENT_NEW };
+	struct tcpfsm_acct *acct;
 	struct tcpfsm_seg s = *seg;
 	struct tcpfsm_result res;
 	struct tcpfsm_flow *flow, *old;
@@ -658,10 +698,9 @@ static struct tcpfsm_flow *tcpfsm_flow_create(struct tcpfsm_net *tn,
 	flow->last_seen = now;
 	flow->since[0] = now;
 	flow->since[1] = now;
-	flow->packets[0] = 0;
-	flow->packets[1] = 0;
-	flow->bytes[0] = 0;
-	flow->bytes[1] = 0;
+	acct = tcpfsm_flow_acct(flow);
+	if (acct)
+		memset(acct, 0, sizeof(*acct));
 	tcpfsm_flow_account(flow, sender, seg, gso_segs);
 	if (res.kind == TCPFSM_SEG_SYN)
 		flow->hs_start_us = (u32)ktime_to_us(ktime_get());
@@ -1034,16 +1073,19 @@ static void tcpfsm_caches_uninit(void)
  * flows may share a line, which CPUs working on different flows then pass
  * between them.
  */
+static size_t tcpfsm_flow_size(u8 family)
+{
+	if (!tcpfsm_param_acct)
+		return tcpfsm_addr_end(family);
+	return tcpfsm_acct_offset(family) + sizeof(struct tcpfsm_acct);
+}
+
 static int tcpfsm_caches_init(void)
 {
-	size_t base = offsetof(struct tcpfsm_flow, addr);
-
-	tcpfsm_flow_cache[0] = kmem_cache_create("tcpfsm_flow4",
-						 base + 2 * sizeof(struct in_addr), 0,
-						 SLAB_TYPESAFE_BY_RCU, tcpfsm_flow_ctor);
-	tcpfsm_flow_cache[1] = kmem_cache_create("tcpfsm_flow6",
-						 base + 2 * sizeof(struct in6_addr), 0,
-						 SLAB_TYPESAFE_BY_RCU, tcpfsm_flow_ctor);
+	tcpfsm_flow_cache[0] = kmem_cache_create("tcpfsm_flow4", tcpfsm_flow_size(AF_INET),
+						 0, SLAB_TYPESAFE_BY_RCU, tcpfsm_flow_ctor);
+	tcpfsm_flow_cache[1] = kmem_cache_create("tcpfsm_flow6", tcpfsm_flow_size(AF_INET6),
+						 0, SLAB_TYPESAFE_BY_RCU, tcpfsm_flow_ctor);
 	if (!tcpfsm_flow_cache[0] || !tcpfsm_flow_cache[1]) {
 		tcpfsm_caches_uninit();
 		return -ENOMEM;

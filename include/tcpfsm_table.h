@@ -29,6 +29,7 @@ struct tcpfsm_flow_info {
 	u32 in_state_ms[2];		/* since each endpoint entered its state */
 	u32 rtt_us;			/* SYN -> SYN/ACK -> ACK, 0 if not seen */
 	u32 invalid;			/* segments not accepted (saturates at 65535) */
+	bool acct;			/* packets and bytes are counted (acct=1) */
 	u64 packets[2];			/* segments sent, by endpoint */
 	u64 bytes[2];			/* payload bytes sent, by endpoint */
 	u64 gen;			/* namespace generation of its last change */

@@ -392,6 +392,7 @@ struct flow {
 	uint32_t flags;
 	uint32_t age_ms, idle_ms, in_state_ms[2], rtt_us, invalid;
 	uint64_t packets[2], bytes[2], gen;
+	bool acct;			/* counters present (module loaded with acct=1) */
 };
 
 static void parse_tuple(const struct nlattr *nest, struct tuple *t)
@@ -431,6 +432,7 @@ static void parse_flow(const struct nlattr *nest, struct flow *f)
 	f->in_state_ms[1] = get_u32(tb[TCPFSM_A_FLOW_SERVER_IN_STATE_MS]);
 	f->rtt_us = get_u32(tb[TCPFSM_A_FLOW_RTT_US]);
 	f->invalid = get_u32(tb[TCPFSM_A_FLOW_INVALID]);
+	f->acct = tb[TCPFSM_A_FLOW_CLIENT_PACKETS] != NULL;
 	f->packets[0] = get_u64(tb[TCPFSM_A_FLOW_CLIENT_PACKETS]);
 	f->bytes[0] = get_u64(tb[TCPFSM_A_FLOW_CLIENT_BYTES]);
 	f->packets[1] = get_u64(tb[TCPFSM_A_FLOW_SERVER_PACKETS]);
@@ -498,11 +500,15 @@ static void print_flow_json(FILE *o, const struct flow *f)
 		if (f->flags & (1U << i))
 			fprintf(o, "%s\"%s\"", fl[0]++ ? "," : "", flow_flag_names[i]);
 	fprintf(o, "],\"age_ms\":%u,\"idle_ms\":%u,\"client_in_state_ms\":%u,"
-		"\"server_in_state_ms\":%u,\"rtt_us\":%u,\"invalid\":%u,"
-		"\"client_packets\":%" PRIu64 ",\"client_bytes\":%" PRIu64 ","
-		"\"server_packets\":%" PRIu64 ",\"server_bytes\":%" PRIu64 ",\"gen\":%" PRIu64 "}",
+		"\"server_in_state_ms\":%u,\"rtt_us\":%u,\"invalid\":%u,",
 		f->age_ms, f->idle_ms, f->in_state_ms[0], f->in_state_ms[1], f->rtt_us,
-		f->invalid, f->packets[0], f->bytes[0], f->packets[1], f->bytes[1], f->gen);
+		f->invalid);
+	/* No counters without acct=1: their keys are left out. */
+	if (f->acct)
+		fprintf(o, "\"client_packets\":%" PRIu64 ",\"client_bytes\":%" PRIu64 ","
+			"\"server_packets\":%" PRIu64 ",\"server_bytes\":%" PRIu64 ",",
+			f->packets[0], f->bytes[0], f->packets[1], f->bytes[1]);
+	fprintf(o, "\"gen\":%" PRIu64 "}", f->gen);
 }
 
 static void print_table_header(void)
@@ -524,8 +530,13 @@ static void print_flow_row(const struct flow *f)
 		snprintf(rtt, sizeof(rtt), "%.3fms", f->rtt_us / 1000.0);
 	else
 		snprintf(rtt, sizeof(rtt), "-");
-	snprintf(cs, sizeof(cs), "%" PRIu64 "/%" PRIu64, f->packets[0], f->bytes[0]);
-	snprintf(sc, sizeof(sc), "%" PRIu64 "/%" PRIu64, f->packets[1], f->bytes[1]);
+	if (f->acct) {
+		snprintf(cs, sizeof(cs), "%" PRIu64 "/%" PRIu64, f->packets[0], f->bytes[0]);
+		snprintf(sc, sizeof(sc), "%" PRIu64 "/%" PRIu64, f->packets[1], f->bytes[1]);
+	} else {
+		snprintf(cs, sizeof(cs), "-");
+		snprintf(sc, sizeof(sc), "-");
+	}
 	fmt_flags(f->flags, fl, sizeof(fl), ",");
 	printf("%-5s %-47s %-47s %-12s %-12s %6s %6s %8s %-17s %-17s %s\n",
 	       f->t.family == AF_INET ? "tcp" : "tcp6", c, s, state_name(f->state[0]),
