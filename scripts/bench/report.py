@@ -123,6 +123,13 @@ m["mem_bucket_bytes_per_flow"] = buckets * 8 / flows if buckets and flows else N
 m["mem_bytes_per_flow"] = (obj + m["mem_bucket_bytes_per_flow"]) if obj and flows and buckets else None
 m["mem_slab_delta_per_flow"] = ratio(num("mem_slab_delta_bytes"), flows)
 m["mem_1m_flows_mb"] = m["mem_bytes_per_flow"] * 1e6 / 2**20 if m["mem_bytes_per_flow"] else None
+# The same without per-flow counters (acct=0).
+flows0, obj0, buckets0 = num("a0_fill_flows"), num("a0_fill_flow_obj_bytes"), num("a0_fill_buckets")
+m["mem_acct0_flows"] = flows0
+m["mem_acct0_flow_obj_bytes"] = obj0
+m["mem_acct0_bytes_per_flow"] = obj0 + buckets0 * 8 / flows0 if obj0 and buckets0 and flows0 else None
+m["mem_acct0_1m_flows_mb"] = (m["mem_acct0_bytes_per_flow"] * 1e6 / 2**20
+                              if m["mem_acct0_bytes_per_flow"] else None)
 m["mem_ct_objsize"] = num("ct_objsize")
 
 # Events.
@@ -267,6 +274,10 @@ rows = [
     ("  hash buckets share per flow", "mem_bucket_bytes_per_flow", "", None),
     ("  Slab growth per flow (/proc/meminfo)", "mem_slab_delta_per_flow", "", None),
     ("1M flows (MiB)", "mem_1m_flows_mb", "< 160 MB", le("mem_1m_flows_mb", 160e6 / 2**20)),
+    ("Bytes per flow at 1M with acct=0 (no counters)", "mem_acct0_bytes_per_flow", "≤ 128",
+     le("mem_acct0_bytes_per_flow", 128)),
+    ("  slab object size of a flow (IPv4), acct=0", "mem_acct0_flow_obj_bytes", "", None),
+    ("1M flows with acct=0 (MiB)", "mem_acct0_1m_flows_mb", "< 160 MB", le("mem_acct0_1m_flows_mb", 160e6 / 2**20)),
     ("nf_conntrack slab object (bytes, + extensions)", "mem_ct_objsize", "", None),
     ("Events/s to one `tcpfsm watch --json` before loss", "events_per_s_before_loss", "", None),
 ]
