@@ -22,8 +22,7 @@ echo "flow bytes IPv4/IPv6: $with4/$with6 with counters, $without4/$without6 wit
 
 netns_pair a b 10.16.1 fd00:16::
 /usr/bin/python3 - "$TCPFSM" "$NS1_V4" "$NS2_V4" <<'PY'
-import json, os, socket, subprocess, sys
-sys.path.insert(0, os.path.join(os.environ["TCPFSM_REPO"], "tests", "py"))
+import json, socket, subprocess, sys
 from tcpfsm import ep, flow, listener, netns, wait_for
 
 cli, client, server = sys.argv[1:4]

@@ -18,8 +18,7 @@ wait_for 20 grep -q '"event":"ready"' "$tmp/events"
 # Server, client and the check in one python process: each start costs
 # seconds on the debug kernel.
 /usr/bin/python3 - "$tmp/events" "$NS2_V4" <<'PY' || { cat "$tmp/events" "$tmp/err" >&2; fail "event sequence"; }
-import json, os, socket, sys, threading
-sys.path.insert(0, os.path.join(os.environ["TCPFSM_REPO"], "tests", "py"))
+import json, socket, sys, threading
 from tcpfsm import listener, netns, wait_for
 
 events, server = sys.argv[1], sys.argv[2]

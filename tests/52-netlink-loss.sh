@@ -20,8 +20,7 @@ wait_for 20 grep -q '"event":"ready"' "$tmp/events"
 # seconds on the debug kernel): the server's socket is made in namespace b,
 # the connections in namespace a.
 /usr/bin/python3 - "$NS2_V4" <<'PY'
-import os, socket, sys, threading
-sys.path.insert(0, os.path.join(os.environ["TCPFSM_REPO"], "tests", "py"))
+import socket, sys, threading
 from tcpfsm import listener, netns
 
 s = listener("b", "0.0.0.0", 5252)

@@ -8,6 +8,8 @@ trap 'echo "FAIL: ${BASH_SOURCE[0]}:$LINENO: $BASH_COMMAND" >&2' ERR
 trap _tcpfsm_exit EXIT
 
 IP=/usr/sbin/ip
+# Inline python in a test imports the helpers as any script in tests/py does.
+export PYTHONPATH=$TCPFSM_REPO/tests/py${PYTHONPATH:+:$PYTHONPATH}
 _tcpfsm_netns=()
 
 fail() {
