@@ -118,7 +118,6 @@ static void bench_fill(struct tcpfsm_net *tn, u32 n)
 	rcu_read_unlock();
 	OUT("flow_obj_bytes %u", kmem_cache_size(tcpfsm_cache(AF_INET)));
 	OUT("flow6_obj_bytes %u", kmem_cache_size(tcpfsm_cache(AF_INET6)));
-	OUT("flow_struct_bytes %zu", tcpfsm_flow_size(AF_INET));
 	OUT("events_lost %llu", bench_events_lost(tn) - lost0);
 }
 

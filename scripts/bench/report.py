@@ -110,26 +110,24 @@ m["micro_segment_ns_100k_listener"] = num("l100k_segment_ns")
 m["micro_expire_ns_100k_listener"] = num("l100k_expire_ns")
 m["micro_events_lost_100k_listener"] = num("l100k_fill_events_lost")
 
-# Memory.
+# Memory: the big table's fill, with counters (m1m_) and without (a0_).
+def memory(out, fill, flows):
+    obj, buckets = num(f"{fill}_flow_obj_bytes"), num(f"{fill}_buckets")
+    share = buckets * 8 / flows if buckets and flows else None
+    per_flow = obj + share if obj and share is not None else None
+    m[f"{out}flows"] = flows
+    m[f"{out}flow_obj_bytes"] = obj
+    m[f"{out}bucket_bytes_per_flow"] = share
+    m[f"{out}bytes_per_flow"] = per_flow
+    m[f"{out}1m_flows_mb"] = per_flow * 1e6 / 2**20 if per_flow else None
+
+
 flows = num("mem_flows") or num("m1m_fill_flows")
-obj = num("m1m_fill_flow_obj_bytes")
-buckets = num("m1m_fill_buckets")
-m["mem_flows"] = flows
-m["mem_flow_obj_bytes"] = obj
+memory("mem_", "m1m_fill", flows)
+memory("mem_acct0_", "a0_fill", num("a0_fill_flows"))
 m["mem_flow6_obj_bytes"] = num("m1m_fill_flow6_obj_bytes")
-m["mem_flow_struct_bytes"] = num("m1m_fill_flow_struct_bytes")
-m["mem_buckets"] = buckets
-m["mem_bucket_bytes_per_flow"] = buckets * 8 / flows if buckets and flows else None
-m["mem_bytes_per_flow"] = (obj + m["mem_bucket_bytes_per_flow"]) if obj and flows and buckets else None
+m["mem_buckets"] = num("m1m_fill_buckets")
 m["mem_slab_delta_per_flow"] = ratio(num("mem_slab_delta_bytes"), flows)
-m["mem_1m_flows_mb"] = m["mem_bytes_per_flow"] * 1e6 / 2**20 if m["mem_bytes_per_flow"] else None
-# The same without per-flow counters (acct=0).
-flows0, obj0, buckets0 = num("a0_fill_flows"), num("a0_fill_flow_obj_bytes"), num("a0_fill_buckets")
-m["mem_acct0_flows"] = flows0
-m["mem_acct0_flow_obj_bytes"] = obj0
-m["mem_acct0_bytes_per_flow"] = obj0 + buckets0 * 8 / flows0 if obj0 and buckets0 and flows0 else None
-m["mem_acct0_1m_flows_mb"] = (m["mem_acct0_bytes_per_flow"] * 1e6 / 2**20
-                              if m["mem_acct0_bytes_per_flow"] else None)
 m["mem_ct_objsize"] = num("ct_objsize")
 
 # Events.
