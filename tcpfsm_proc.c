@@ -98,6 +98,7 @@ static void tcpfsm_seq_endpoint(struct seq_file *s, const struct tcpfsm_tuple *t
 
 static int tcpfsm_seq_show(struct seq_file *s, void *v)
 {
+	struct tcpfsm_proc_iter *it = s->private;
 	struct tcpfsm_flow_info info;
 	char flags[4], *f = flags;
 
@@ -105,7 +106,9 @@ static int tcpfsm_seq_show(struct seq_file *s, void *v)
 		seq_puts(s, "proto client server client_state server_state age_ms c_in_state_ms s_in_state_ms idle_ms c_pkts c_bytes s_pkts s_bytes rtt_us invalid flags\n");
 		return 0;
 	}
-	tcpfsm_flow_info_locked(seq_file_net(s), v, &info);
+	/* Gone since the walk reached it, or never this namespace's. */
+	if (!tcpfsm_walk_info(&it->walk, v, &info))
+		return SEQ_SKIP;
 
 	if (info.flags & BIT(TCPFSM_FLOW_PICKUP))
 		*f++ = 'P';

@@ -27,13 +27,13 @@
 #include <kunit/visibility.h>
 
 #include "tcpfsm_table.h"
+#include "tcpfsm_table_test.h"
 #include "tcpfsm_netlink.h"
 
 /*
  * Times are kept in u32 jiffies (see struct tcpfsm_flow): TCPFSM_TIMEOUT_MAX
  * (2^31 ms) stays below 2^31 jiffies up to HZ=1000.
  */
-#define TCPFSM_MAX_FLOWS_MAX	16777216U	/* 2^24: a 3 GiB table */
 
 /* GC: at most this many flows per run; a full pass then waits a second. */
 #define TCPFSM_GC_BUDGET	1000
@@ -61,8 +61,8 @@ struct tcpfsm_key {
 #define TCPFSM_FL_CLIENT1	0x10	/* the client is key side 1 */
 
 /*
- * One connection, 136 bytes for IPv4 and 160 for IPv6 on 64-bit without lock
- * debugging (104 and 128 with acct=0): each family has its own cache, sized
+ * One connection, 144 bytes for IPv4 and 168 for IPv6 on 64-bit without lock
+ * debugging (112 and 136 with acct=0): each family has its own cache, sized
  * to its addresses and, unless acct=0, followed by the packet and byte
  * counters (struct tcpfsm_acct, see tcpfsm_flow_acct()).  Times are the low
  * 32 bits of jiffies, which is enough since the GC looks at every flow within
@@ -71,10 +71,16 @@ struct tcpfsm_key {
  *
  * The caches are SLAB_TYPESAFE_BY_RCU, as conntrack's: a flow is freed at
  * once and its memory may become another flow of the same family while an
- * RCU reader still holds it.  So the lock is set up once, by the cache's
- * constructor; a free flow is always DEAD; and whoever finds a flow by key
- * checks under its lock that it is live and still has that key.  Everything
- * after @lock is protected by it.
+ * RCU reader still holds it, in this namespace's table or in another's.  So
+ * the lock is set up once, by the cache's constructor; a free flow is always
+ * DEAD; whoever finds a flow by key checks under its lock that it is live,
+ * still has that key and is in the table it was looked up in; and a walker
+ * checks the last two (tcpfsm_flow_mine()) before it acts on or shows a flow.
+ * @owner costs 8 bytes a flow; freeing through RCU instead would cost the
+ * 16 of an rcu_head and a grace period per flow, and walkers would still
+ * need a check, since rhashtable walks are not made for SLAB_TYPESAFE_BY_RCU
+ * (a walk may follow a reused flow's chain into another table).
+ * Everything after @lock is protected by it.
  */
 struct tcpfsm_flow {
 	struct rhash_head node;
@@ -82,6 +88,7 @@ struct tcpfsm_flow {
 	u8 family;			/* AF_INET or AF_INET6: which cache */
 	u8 fl;				/* TCPFSM_FL_* */
 	u16 invalid;			/* segments not accepted, saturating */
+	struct tcpfsm_net *owner;	/* the table it was created in */
 	struct tcpfsm_conn conn;
 	union {
 		u32 hs_start_us;	/* TCPFSM_FL_HS: when the SYN was seen */
@@ -123,9 +130,11 @@ struct tcpfsm_pcpu_stats {
 struct tcpfsm_net {
 	struct rhashtable table;
 	struct net *net;
+	struct list_head list;		/* in tcpfsm_nets, while it may donate */
 	struct tcpfsm_pcpu_stats __percpu *stats;
 	atomic64_t gen;
-	atomic_t flows;
+	atomic_t flows;			/* charged: in the table or being added */
+	u32 quota;			/* netns_max_flows; 0: the default */
 	bool dying;
 	spinlock_t cfg_lock;		/* serialises writers of @cfg */
 	struct tcpfsm_config cfg;	/* readers use READ_ONCE() */
@@ -137,6 +146,9 @@ static unsigned int tcpfsm_net_id __read_mostly;
 /* Flow caches by family: [0] IPv4, [1] IPv6. */
 static struct kmem_cache *tcpfsm_flow_cache[2] __read_mostly;
 static atomic_t tcpfsm_flows_total = ATOMIC_INIT(0);
+/* Every namespace's table, for the evictor when the whole table is full. */
+static LIST_HEAD(tcpfsm_nets);
+static DEFINE_SPINLOCK(tcpfsm_nets_lock);
 
 static struct kmem_cache *tcpfsm_cache(u8 family)
 {
@@ -192,15 +204,24 @@ static int tcpfsm_flow_cmp(struct rhashtable_compare_arg *arg, const void *obj)
 }
 
 /*
- * A flow found by @key is the one wanted if, under its lock, it is still in
- * the table and still has that key: its memory may have been freed and
- * reused since the lookup (see struct tcpfsm_flow).
+ * A flow a walker of @tn found is one it may act on or show if, under its
+ * lock, it is still in a table and that table is @tn's: its memory may have
+ * been freed and reused, in any namespace, since the walker reached it (see
+ * struct tcpfsm_flow).
  */
-static bool tcpfsm_flow_live(const struct tcpfsm_flow *flow,
-			     const struct tcpfsm_key *key)
+static bool tcpfsm_flow_mine(const struct tcpfsm_net *tn,
+			     const struct tcpfsm_flow *flow)
 {
 	lockdep_assert_held(&flow->lock);
-	return !(flow->fl & TCPFSM_FL_DEAD) && tcpfsm_flow_has_key(flow, key);
+	return !(flow->fl & TCPFSM_FL_DEAD) && flow->owner == tn;
+}
+
+/* A flow found by @key is the one wanted if it is still @tn's and has @key. */
+static bool tcpfsm_flow_live(const struct tcpfsm_net *tn,
+			     const struct tcpfsm_flow *flow,
+			     const struct tcpfsm_key *key)
+{
+	return tcpfsm_flow_mine(tn, flow) && tcpfsm_flow_has_key(flow, key);
 }
 
 static const struct rhashtable_params tcpfsm_rht_params = {
@@ -306,6 +327,37 @@ static const struct kernel_param_ops tcpfsm_max_flows_ops = {
 module_param_cb(max_flows, &tcpfsm_max_flows_ops, &tcpfsm_max_flows, 0444);
 MODULE_PARM_DESC(max_flows, "Flows tracked in all namespaces (default: RAM / 16 KiB, 1024..1M)");
 
+/*
+ * A namespace other than the initial one holds at most this many flows, so
+ * that a container flooding its own loopback cannot take every slot.  0:
+ * max_flows / TCPFSM_NETNS_SHARE, following max_flows as it changes.
+ */
+#define TCPFSM_NETNS_SHARE	4
+static unsigned int tcpfsm_param_netns_max_flows;
+
+static int tcpfsm_param_set_netns_max_flows(const char *val, const struct kernel_param *kp)
+{
+	unsigned int v;
+
+	if (kstrtouint(val, 0, &v) || v > TCPFSM_MAX_FLOWS_MAX) {
+		pr_err("netns_max_flows: must be 0 (max_flows / %u) or 1..%u, got '%s'\n",
+		       TCPFSM_NETNS_SHARE, TCPFSM_MAX_FLOWS_MAX, val);
+		return -EINVAL;
+	}
+	WRITE_ONCE(tcpfsm_param_netns_max_flows, v);
+	return 0;
+}
+
+static const struct kernel_param_ops tcpfsm_netns_max_flows_ops = {
+	.set = tcpfsm_param_set_netns_max_flows,
+	.get = param_get_uint,
+};
+
+module_param_cb(netns_max_flows, &tcpfsm_netns_max_flows_ops,
+		&tcpfsm_param_netns_max_flows, 0444);
+MODULE_PARM_DESC(netns_max_flows,
+		 "Flows one non-initial namespace may hold (default 0: max_flows / 4)");
+
 static struct tcpfsm_net *tcpfsm_pernet(const struct net *net)
 {
 	return net_generic(net, tcpfsm_net_id);
@@ -324,7 +376,10 @@ static void tcpfsm_count(struct tcpfsm_net *tn, unsigned int cnt)
 
 static void tcpfsm_count_invalid(struct tcpfsm_net *tn, u8 reason)
 {
-	tcpfsm_count(tn, TCPFSM_CNT_INVALID + reason % __TCPFSM_REASON_MAX);
+	/* The FSM names a reason for every refusal: anything else is our bug. */
+	if (WARN_ON_ONCE(!reason || reason >= __TCPFSM_REASON_MAX))
+		return;
+	tcpfsm_count(tn, TCPFSM_CNT_INVALID + reason);
 }
 
 /*
@@ -355,10 +410,30 @@ static u32 tcpfsm_now(void)
 	return (u32)jiffies;
 }
 
-static u32 tcpfsm_ms_since(u32 now, u32 then)
+/*
+ * Milliseconds from @then to @now, saturating at U32_MAX (49.7 days):
+ * jiffies_to_msecs() would wrap in u32 first where HZ < 1000.  The GC keeps
+ * every stored time within 2^31 jiffies of now (tcpfsm_time_pin()), so the
+ * jiffies difference itself never wraps.
+ */
+VISIBLE_IF_KUNIT u32 tcpfsm_ms_since(u32 now, u32 then)
 {
-	return jiffies_to_msecs(now - then);
+	return min_t(u64, jiffies64_to_msecs(now - then), U32_MAX);
 }
+EXPORT_SYMBOL_IF_KUNIT(tcpfsm_ms_since);
+
+/*
+ * A time more than 2^31 jiffies back (24.8 days at HZ=1000, 99 at HZ=250)
+ * is moved up to exactly that far back, so that u32 arithmetic never sees
+ * it as in the future: ages then saturate there, or at U32_MAX ms where
+ * that comes first (HZ below 500).
+ */
+VISIBLE_IF_KUNIT void tcpfsm_time_pin(u32 now, u32 *t)
+{
+	if (now - *t > (u32)S32_MAX)
+		*t = now - (u32)S32_MAX;
+}
+EXPORT_SYMBOL_IF_KUNIT(tcpfsm_time_pin);
 
 static u64 tcpfsm_next_gen(struct tcpfsm_net *tn, struct tcpfsm_flow *flow)
 {
@@ -444,25 +519,19 @@ void tcpfsm_flow_info(struct net *net, const struct tcpfsm_flow *flow,
 	info->idle_ms = tcpfsm_ms_since(now, flow->last_seen);
 	info->rtt_us = flow->fl & TCPFSM_FL_RTT ? flow->rtt_us : 0;
 	info->invalid = flow->invalid;
-	info->gen = tcpfsm_flow_gen(tcpfsm_pernet(net), flow);
+	info->gen = tcpfsm_flow_gen(flow->owner, flow);
 }
 EXPORT_SYMBOL_IF_KUNIT(tcpfsm_flow_info);
 
-void tcpfsm_flow_info_locked(struct net *net, struct tcpfsm_flow *flow,
-			     struct tcpfsm_flow_info *info)
-{
-	spin_lock_bh(&flow->lock);
-	tcpfsm_flow_info(net, flow, info);
-	spin_unlock_bh(&flow->lock);
-}
-
 /*
- * Take @flow out of the table and tell listeners why; the caller holds its
- * lock and frees it with tcpfsm_flow_free() after unlocking.  Removing under
- * the lock means whoever finds a flow not yet DEAD under its lock found a
- * live one, and a racing creator can insert its replacement at once.
+ * Take @flow, which is @tn's, out of the table and tell listeners why; the
+ * caller holds its lock and frees it with tcpfsm_flow_free() after unlocking
+ * if this returns true.  Removing under the lock means whoever finds a flow
+ * not yet DEAD under its lock found a live one, and a racing creator can
+ * insert its replacement at once.  A flow the table does not hold stays as
+ * it is: freeing it could free a flow still linked somewhere.
  */
-static void tcpfsm_flow_destroy(struct tcpfsm_net *tn, struct tcpfsm_flow *flow,
+static bool tcpfsm_flow_destroy(struct tcpfsm_net *tn, struct tcpfsm_flow *flow,
 				u8 reason)
 {
 	struct tcpfsm_event ev = {
@@ -471,10 +540,13 @@ static void tcpfsm_flow_destroy(struct tcpfsm_net *tn, struct tcpfsm_flow *flow,
 	};
 
 	lockdep_assert_held(&flow->lock);
+	if (WARN_ON_ONCE(flow->owner != tn) ||
+	    WARN_ON_ONCE(rhashtable_remove_fast(&tn->table, &flow->node,
+						tcpfsm_rht_params)))
+		return false;
 	flow->fl |= TCPFSM_FL_DEAD;
 	ev.gen = tcpfsm_next_gen(tn, flow);
 	tcpfsm_netlink_event(tn->net, flow, &ev);
-	rhashtable_remove_fast(&tn->table, &flow->node, tcpfsm_rht_params);
 	atomic_dec(&tn->flows);
 	atomic_dec(&tcpfsm_flows_total);
 
@@ -491,6 +563,7 @@ static void tcpfsm_flow_destroy(struct tcpfsm_net *tn, struct tcpfsm_flow *flow,
 		tcpfsm_count(tn, TCPFSM_CNT_CLOSED);
 		break;
 	}
+	return true;
 }
 
 /*
@@ -528,90 +601,205 @@ static void tcpfsm_flow_changed(struct tcpfsm_net *tn, struct tcpfsm_flow *flow,
 }
 
 /*
- * A flow that could be dropped first when the table is full: its connection
- * is over (CLOSED, TIME-WAIT), or its SYN was never answered.
+ * What eviction gives up first, as conntrack early-drops unassured entries
+ * before assured ones: a flow whose connection is over (CLOSED, TIME-WAIT) or
+ * whose SYN was never answered (LISTEN); then a half-open one (an endpoint
+ * still in SYN-SENT or SYN-RECEIVED: what a SYN flood leaves); a connection
+ * that completed its handshake only when neither is found.
  */
-static bool tcpfsm_flow_cheap(const struct tcpfsm_flow *flow)
+enum tcpfsm_evict_class {
+	TCPFSM_EVICT_DONE,
+	TCPFSM_EVICT_HALF_OPEN,
+	TCPFSM_EVICT_ASSURED,
+};
+
+VISIBLE_IF_KUNIT int tcpfsm_evict_class(u8 st0, u8 st1)
 {
-	u8 e, st;
+	u8 st[2] = { st0, st1 }, e;
+	int class = TCPFSM_EVICT_ASSURED;
 
 	for (e = 0; e < 2; e++) {
-		st = READ_ONCE(flow->conn.peer[e].state);
-		if (st == TCPFSM_STATE_CLOSED || st == TCPFSM_STATE_TIME_WAIT ||
-		    st == TCPFSM_STATE_LISTEN)
-			return true;
+		switch (st[e]) {
+		case TCPFSM_STATE_CLOSED:
+		case TCPFSM_STATE_TIME_WAIT:
+		case TCPFSM_STATE_LISTEN:
+			return TCPFSM_EVICT_DONE;
+		case TCPFSM_STATE_SYN_SENT:
+		case TCPFSM_STATE_SYN_RECEIVED:
+			class = TCPFSM_EVICT_HALF_OPEN;
+			break;
+		}
 	}
-	return false;
+	return class;
 }
+EXPORT_SYMBOL_IF_KUNIT(tcpfsm_evict_class);
 
-static bool tcpfsm_flow_kill(struct tcpfsm_net *tn, struct tcpfsm_flow *flow, u8 reason)
+/*
+ * Kill @flow, found by a walker or the evictor of @tn, if under its lock it
+ * is still @tn's and, when @key is given, still the connection chosen.
+ */
+VISIBLE_IF_KUNIT bool tcpfsm_flow_kill(struct tcpfsm_net *tn, struct tcpfsm_flow *flow,
+				       const struct tcpfsm_key *key, u8 reason)
 {
 	bool killed = false;
 
 	spin_lock_bh(&flow->lock);
-	if (!(flow->fl & TCPFSM_FL_DEAD)) {
-		tcpfsm_flow_destroy(tn, flow, reason);
-		killed = true;
-	}
+	if (key ? tcpfsm_flow_live(tn, flow, key) : tcpfsm_flow_mine(tn, flow))
+		killed = tcpfsm_flow_destroy(tn, flow, reason);
 	spin_unlock_bh(&flow->lock);
 	if (killed)
 		tcpfsm_flow_free(flow);
 	return killed;
 }
+EXPORT_SYMBOL_IF_KUNIT(tcpfsm_flow_kill);
+
+/* The key a flow keeps, to recognise it again (see tcpfsm_flow_kill()). */
+static void tcpfsm_flow_key(const struct tcpfsm_flow *flow, struct tcpfsm_key *key)
+{
+	/* Constant for an object of either cache once it has been a flow. */
+	key->family = flow->family;
+	memcpy(key->port, flow->port, sizeof(key->port));
+	memcpy(key->addr, flow->addr,
+	       2 * tcpfsm_addr_words(key->family) * sizeof(__be32));
+}
 
 /*
- * Make room for one flow in this namespace: look at a few buckets from a
- * random one, take the first finished or unanswered flow, else the one idle
- * longest.  Bounded work; fails only when those buckets are all empty.
+ * Make room for one flow in @tn: look at a few buckets from a random one and
+ * take the cheapest flow there (enum tcpfsm_evict_class), the longest idle
+ * of its class.  Bounded work, no lock held while choosing: the choice is
+ * confirmed under the victim's lock.  Fails only when those buckets hold no
+ * flow of @tn.  Runs under rcu_read_lock().
  */
 static bool tcpfsm_evict(struct tcpfsm_net *tn)
 {
 	struct tcpfsm_flow *flow, *victim = NULL;
+	int class, best_class = TCPFSM_EVICT_ASSURED + 1;
 	const struct bucket_table *tbl;
-	struct rhash_head *pos;
 	u32 now = tcpfsm_now(), idle, best = 0;
+	struct tcpfsm_key key;
+	struct rhash_head *pos;
 	unsigned int i, hash;
-	bool ok = false;
 
-	rcu_read_lock();
 	tbl = rht_dereference_rcu(tn->table.tbl, &tn->table);
 	hash = get_random_u32();
 	for (i = 0; i < TCPFSM_EVICT_BUCKETS; i++, hash++) {
 		rht_for_each_entry_rcu(flow, pos, tbl, hash & (tbl->size - 1), node) {
-			if (READ_ONCE(flow->fl) & TCPFSM_FL_DEAD)
+			/* Freed, or reused in another table (and chain). */
+			if ((READ_ONCE(flow->fl) & TCPFSM_FL_DEAD) ||
+			    READ_ONCE(flow->owner) != tn)
 				continue;
-			if (tcpfsm_flow_cheap(flow)) {
-				victim = flow;
-				goto found;
-			}
+			class = tcpfsm_evict_class(READ_ONCE(flow->conn.peer[0].state),
+						   READ_ONCE(flow->conn.peer[1].state));
 			/* Updated since @now was read: not idle at all. */
 			idle = max_t(s32, now - READ_ONCE(flow->last_seen), 0);
-			if (!victim || idle > best) {
+			if (class < best_class || (class == best_class && idle > best)) {
 				victim = flow;
+				best_class = class;
 				best = idle;
 			}
 		}
+		if (best_class == TCPFSM_EVICT_DONE)
+			break;
 	}
-found:
-	if (victim)
-		ok = tcpfsm_flow_kill(tn, victim, TCPFSM_DESTROY_EVICTED);
-	rcu_read_unlock();
-	return ok;
+	if (!victim)
+		return false;
+	tcpfsm_flow_key(victim, &key);
+	return tcpfsm_flow_kill(tn, victim, &key, TCPFSM_DESTROY_EVICTED);
+}
+
+/* The most flows @tn may hold (README "Limits"), given max_flows @max. */
+static u32 tcpfsm_quota(const struct tcpfsm_net *tn, u32 max)
+{
+	u32 q = READ_ONCE(tn->quota);
+
+	if (!q)
+		q = net_eq(tn->net, &init_net) ? max :
+		    READ_ONCE(tcpfsm_param_netns_max_flows) ?: max / TCPFSM_NETNS_SHARE;
+	return clamp(q, 1U, max);
 }
 
 /*
- * Account one more flow against max_flows.  At the limit, an eviction in
- * this namespace hands its slot over to the new flow.
+ * Who gives up a flow when all namespaces together hold max_flows: the
+ * namespace holding most, but never the initial one for another's new flow
+ * (a container's flood must not cost the host its connections).  One pass
+ * over the namespaces, only then: a namespace at its own quota evicts from
+ * itself and never gets here.  Runs under rcu_read_lock().
+ */
+static struct tcpfsm_net *tcpfsm_donor(struct tcpfsm_net *tn)
+{
+	int most = atomic_read(&tn->flows), n;
+	struct tcpfsm_net *it, *donor = tn;
+
+	list_for_each_entry_rcu(it, &tcpfsm_nets, list) {
+		if (net_eq(it->net, &init_net))
+			continue;
+		n = atomic_read(&it->flows);
+		if (n > most) {
+			most = n;
+			donor = it;
+		}
+	}
+	return donor;
+}
+
+/* Add one to @v unless that would take it above @limit. */
+static bool tcpfsm_inc_below(atomic_t *v, int limit)
+{
+	int old = atomic_read(v);
+
+	do {
+		if (old >= limit)
+			return false;
+	} while (!atomic_try_cmpxchg(v, &old, old + 1));
+	return true;
+}
+
+/*
+ * Take a slot of @v, bounded by @limit, evicting a flow of @from if it is
+ * full; when @v is above @limit (the bound was lowered), evict one more, so
+ * that the table drains to the new bound under load rather than only as
+ * flows end.  Counts never go above their bound, even for a moment: readers
+ * of /proc/net/stat/tcpfsm may rely on it.
+ */
+static bool tcpfsm_take_slot(atomic_t *v, int limit, struct tcpfsm_net *from)
+{
+	if (tcpfsm_inc_below(v, limit))
+		return true;
+	if (!tcpfsm_evict(from))
+		return false;
+	if (atomic_read(v) > limit)
+		tcpfsm_evict(from);
+	/* Another CPU may take the slot first: then this flow is refused. */
+	return tcpfsm_inc_below(v, limit);
+}
+
+/*
+ * Account one more flow of @tn, before it exists.  A namespace never holds
+ * more than its quota: at the quota it evicts one of its own.  When all
+ * namespaces together hold max_flows, tcpfsm_donor() gives one up.
  */
 static bool tcpfsm_charge(struct tcpfsm_net *tn)
 {
-	if (atomic_inc_return(&tcpfsm_flows_total) <= READ_ONCE(tcpfsm_max_flows))
+	u32 max = READ_ONCE(tcpfsm_max_flows);
+
+	if (!tcpfsm_take_slot(&tn->flows, tcpfsm_quota(tn, max), tn))
+		goto refuse;
+	/* The donor is looked for only when the table is full. */
+	if (tcpfsm_inc_below(&tcpfsm_flows_total, max) ||
+	    tcpfsm_take_slot(&tcpfsm_flows_total, max, tcpfsm_donor(tn)))
 		return true;
-	if (tcpfsm_evict(tn))
-		return true;
-	atomic_dec(&tcpfsm_flows_total);
+	atomic_dec(&tn->flows);
+refuse:
 	tcpfsm_count(tn, TCPFSM_CNT_NOT_TRACKED);
 	return false;
+}
+
+/* Give back what tcpfsm_charge() took, for a flow that was not added. */
+static void tcpfsm_uncharge(struct tcpfsm_net *tn)
+{
+	atomic_dec(&tcpfsm_flows_total);
+	atomic_dec(&tn->flows);
+	tcpfsm_count(tn, TCPFSM_CNT_NOT_TRACKED);
 }
 
 /* Start timing the handshake at a SYN, stop at the ACK that completes it. */
@@ -673,8 +861,7 @@ static struct tcpfsm_flow *tcpfsm_flow_create(struct tcpfsm_net *tn,
 		return NULL;
 	flow = kmem_cache_alloc(tcpfsm_cache(key->family), GFP_ATOMIC);
 	if (!flow) {
-		atomic_dec(&tcpfsm_flows_total);
-		tcpfsm_count(tn, TCPFSM_CNT_NOT_TRACKED);
+		tcpfsm_uncharge(tn);
 		return NULL;
 	}
 
@@ -688,6 +875,7 @@ static struct tcpfsm_flow *tcpfsm_flow_create(struct tcpfsm_net *tn,
 	memcpy(flow->port, key->port, sizeof(flow->port));
 	memcpy(flow->addr, key->addr, 2 * words * sizeof(__be32));
 	flow->conn = conn;
+	flow->owner = tn;
 	flow->fl = TCPFSM_FL_DEAD;
 	if (res.reversed ? !side : side)
 		flow->fl |= TCPFSM_FL_CLIENT1;
@@ -710,17 +898,18 @@ static struct tcpfsm_flow *tcpfsm_flow_create(struct tcpfsm_net *tn,
 	if (old) {
 		spin_unlock_bh(&flow->lock);
 		tcpfsm_flow_free(flow);
-		atomic_dec(&tcpfsm_flows_total);
 		if (IS_ERR(old)) {
-			tcpfsm_count(tn, TCPFSM_CNT_NOT_TRACKED);
+			tcpfsm_uncharge(tn);
 			return NULL;
 		}
+		/* Not a refusal: the caller finds the other CPU's flow. */
+		atomic_dec(&tcpfsm_flows_total);
+		atomic_dec(&tn->flows);
 		return ERR_PTR(-EEXIST);
 	}
 	flow->fl &= ~TCPFSM_FL_DEAD;
 	if (res.kind == TCPFSM_SEG_SYN)
 		flow->fl |= TCPFSM_FL_HS;
-	atomic_inc(&tn->flows);
 	tcpfsm_count(tn, TCPFSM_CNT_CREATED);
 	ev.seg_flags = seg->flags;
 	ev.seg_dir = sender;
@@ -746,8 +935,7 @@ static bool tcpfsm_flow_update(struct tcpfsm_net *tn, struct tcpfsm_flow *flow,
 	tcpfsm_fsm_update(&flow->conn, &s, &res);
 	switch (res.verdict) {
 	case TCPFSM_NEW:
-		tcpfsm_flow_destroy(tn, flow, TCPFSM_DESTROY_REPLACED);
-		return true;
+		return tcpfsm_flow_destroy(tn, flow, TCPFSM_DESTROY_REPLACED);
 	case TCPFSM_ACCEPT:
 		tcpfsm_flow_account(flow, s.dir, &s, gso_segs);
 		flow->last_seen = now;
@@ -769,10 +957,9 @@ static bool tcpfsm_flow_update(struct tcpfsm_net *tn, struct tcpfsm_flow *flow,
 	return false;
 }
 
-void tcpfsm_table_segment(struct net *net, const struct tcpfsm_tuple *t,
-			  const struct tcpfsm_seg *seg, u32 gso_segs)
+VISIBLE_IF_KUNIT void tcpfsm_tn_segment(struct tcpfsm_net *tn, const struct tcpfsm_tuple *t,
+				       const struct tcpfsm_seg *seg, u32 gso_segs)
 {
-	struct tcpfsm_net *tn = tcpfsm_pernet(net);
 	struct tcpfsm_flow *flow;
 	struct tcpfsm_key key;
 	bool replaced;
@@ -796,7 +983,7 @@ void tcpfsm_table_segment(struct net *net, const struct tcpfsm_tuple *t,
 			continue;
 		}
 		spin_lock_bh(&flow->lock);
-		if (!tcpfsm_flow_live(flow, &key)) {
+		if (!tcpfsm_flow_live(tn, flow, &key)) {
 			spin_unlock_bh(&flow->lock);
 			continue;
 		}
@@ -809,21 +996,29 @@ void tcpfsm_table_segment(struct net *net, const struct tcpfsm_tuple *t,
 	}
 	rcu_read_unlock();
 }
+EXPORT_SYMBOL_IF_KUNIT(tcpfsm_tn_segment);
+
+void tcpfsm_table_segment(struct net *net, const struct tcpfsm_tuple *t,
+			  const struct tcpfsm_seg *seg, u32 gso_segs)
+{
+	tcpfsm_tn_segment(tcpfsm_pernet(net), t, seg, gso_segs);
+}
 EXPORT_SYMBOL_IF_KUNIT(tcpfsm_table_segment);
 
 bool tcpfsm_table_get(struct net *net, const struct tcpfsm_tuple *t,
 		      struct tcpfsm_flow_info *info)
 {
+	struct tcpfsm_net *tn = tcpfsm_pernet(net);
 	struct tcpfsm_flow *flow;
 	struct tcpfsm_key key;
 	bool found = false;
 
 	tcpfsm_key_make(&key, t);
 	rcu_read_lock();
-	flow = rhashtable_lookup(&tcpfsm_pernet(net)->table, &key, tcpfsm_rht_params);
+	flow = rhashtable_lookup(&tn->table, &key, tcpfsm_rht_params);
 	if (flow) {
 		spin_lock_bh(&flow->lock);
-		found = tcpfsm_flow_live(flow, &key);
+		found = tcpfsm_flow_live(tn, flow, &key);
 		if (found)
 			tcpfsm_flow_info(net, flow, info);
 		spin_unlock_bh(&flow->lock);
@@ -844,8 +1039,12 @@ static u32 tcpfsm_state_timeout(const struct tcpfsm_config *cfg, u8 st, u8 peer)
 	return READ_ONCE(cfg->timeout[st]);
 }
 
-/* Expire @flow if its time has come; runs in the GC work under RCU. */
-static void tcpfsm_flow_gc(struct tcpfsm_net *tn, struct tcpfsm_flow *flow)
+/*
+ * Expire @flow if its time has come; runs in the GC work under RCU.  The
+ * walk may hand us a flow freed and reused since, here or in another
+ * namespace: only one still @tn's is looked at.
+ */
+VISIBLE_IF_KUNIT void tcpfsm_flow_gc(struct tcpfsm_net *tn, struct tcpfsm_flow *flow)
 {
 	const struct tcpfsm_config *cfg = &tn->cfg;
 	u32 tw = READ_ONCE(cfg->timeout[TCPFSM_STATE_TIME_WAIT]) * HZ;
@@ -860,8 +1059,11 @@ static void tcpfsm_flow_gc(struct tcpfsm_net *tn, struct tcpfsm_flow *flow)
 	 * and expire a busy flow (seen when a GC pass outlasted a jiffy).
 	 */
 	now = tcpfsm_now();
-	if (flow->fl & TCPFSM_FL_DEAD)
+	if (!tcpfsm_flow_mine(tn, flow))
 		goto out;
+	tcpfsm_time_pin(now, &flow->created);
+	tcpfsm_time_pin(now, &flow->since[0]);
+	tcpfsm_time_pin(now, &flow->since[1]);
 	st[0] = flow->conn.peer[0].state;
 	st[1] = flow->conn.peer[1].state;
 
@@ -901,12 +1103,14 @@ static void tcpfsm_flow_gc(struct tcpfsm_net *tn, struct tcpfsm_flow *flow)
 	}
 out_destroy:
 	if (dead)
-		tcpfsm_flow_destroy(tn, flow, reason);
+		dead = tcpfsm_flow_destroy(tn, flow, reason);
 out:
 	spin_unlock_bh(&flow->lock);
 	if (dead)
 		tcpfsm_flow_free(flow);
 }
+
+EXPORT_SYMBOL_IF_KUNIT(tcpfsm_flow_gc);
 
 /*
  * One GC slice: up to TCPFSM_GC_BUDGET flows from where the last slice
@@ -956,23 +1160,35 @@ static void tcpfsm_gc_stop(struct tcpfsm_net *tn)
 	cancel_delayed_work_sync(&tn->gc);
 }
 
-/* Remove every flow of @tn, telling listeners; the hooks are gone. */
+/*
+ * Remove every flow of @tn, telling listeners; the hooks are gone, but
+ * other namespaces' evictors may still take flows of @tn (it leaves
+ * tcpfsm_nets only at its exit).  A walk may miss flows across a resize or
+ * after following a reused flow into another table: go again until empty.
+ * A pass that removes nothing while flows remain means the count is wrong;
+ * give up loudly rather than loop forever.
+ */
 static void tcpfsm_flush(struct tcpfsm_net *tn)
 {
 	struct rhashtable_iter iter;
 	struct tcpfsm_flow *flow;
+	unsigned int idle = 0;
+	bool any;
 
-	/* Misses are possible across a resize: go again until empty. */
 	while (atomic_read(&tn->flows)) {
+		any = false;
 		rhashtable_walk_enter(&tn->table, &iter);
 		rhashtable_walk_start(&iter);
 		while ((flow = rhashtable_walk_next(&iter))) {
 			if (IS_ERR(flow))
 				continue;
-			tcpfsm_flow_kill(tn, flow, TCPFSM_DESTROY_UNLOAD);
+			any |= tcpfsm_flow_kill(tn, flow, NULL, TCPFSM_DESTROY_UNLOAD);
 		}
 		rhashtable_walk_stop(&iter);
 		rhashtable_walk_exit(&iter);
+		idle = any ? 0 : idle + 1;
+		if (WARN_ON_ONCE(idle > 100))
+			break;
 		cond_resched();
 	}
 }
@@ -1003,11 +1219,29 @@ static int __net_init tcpfsm_table_net_init(struct net *net)
 	atomic_set(&tn->flows, 0);
 	spin_lock_init(&tn->cfg_lock);
 	tcpfsm_config_defaults(&tn->cfg);
+	tn->quota = 0;
 	tn->dying = false;
 	rhashtable_walk_enter(&tn->table, &tn->gc_iter);
 	INIT_DELAYED_WORK(&tn->gc, tcpfsm_gc_work);
 	queue_delayed_work(system_power_efficient_wq, &tn->gc, TCPFSM_GC_INTERVAL);
+	spin_lock_bh(&tcpfsm_nets_lock);
+	list_add_tail_rcu(&tn->list, &tcpfsm_nets);
+	spin_unlock_bh(&tcpfsm_nets_lock);
 	return 0;
+}
+
+/*
+ * Other namespaces' evictors reach this table through tcpfsm_nets: the
+ * core waits for RCU readers between pre_exit and exit, so none is still in
+ * the table when exit destroys it.
+ */
+static void __net_exit tcpfsm_table_net_pre_exit(struct net *net)
+{
+	struct tcpfsm_net *tn = tcpfsm_pernet(net);
+
+	spin_lock_bh(&tcpfsm_nets_lock);
+	list_del_rcu(&tn->list);
+	spin_unlock_bh(&tcpfsm_nets_lock);
 }
 
 /*
@@ -1027,6 +1261,7 @@ static void __net_exit tcpfsm_table_net_exit(struct net *net)
 
 static struct pernet_operations tcpfsm_table_net_ops = {
 	.init = tcpfsm_table_net_init,
+	.pre_exit = tcpfsm_table_net_pre_exit,
 	.exit = tcpfsm_table_net_exit,
 	.id = &tcpfsm_net_id,
 	.size = sizeof(struct tcpfsm_net),
@@ -1123,26 +1358,40 @@ void tcpfsm_table_uninit(void)
 
 void tcpfsm_walk_enter(struct net *net, struct tcpfsm_walk *w)
 {
-	rhashtable_walk_enter(&tcpfsm_pernet(net)->table, &w->iter);
+	w->tn = tcpfsm_pernet(net);
+	w->restarts = 0;
+	rhashtable_walk_enter(&w->tn->table, &w->iter);
 }
 
 void tcpfsm_walk_start(struct tcpfsm_walk *w)
 	__acquires(RCU)
 {
-	rhashtable_walk_start(&w->iter);
+	/* -EAGAIN: a resize moved the walk back to the start. */
+	if (rhashtable_walk_start_check(&w->iter) == -EAGAIN)
+		w->restarts++;
 }
 
-/* Skip resize restarts (-EAGAIN) and flows already on their way out. */
+/*
+ * Skip flows already on their way out, counting resize restarts (-EAGAIN)
+ * and flows that are no longer this table's: the walk followed one that was
+ * freed and reused elsewhere, so it may have left this table's chain.
+ */
 static struct tcpfsm_flow *tcpfsm_walk_skip(struct tcpfsm_walk *w,
 					    struct tcpfsm_flow *flow)
 {
 	for (;;) {
 		if (!flow)
 			return NULL;
-		if (!IS_ERR(flow) && !(READ_ONCE(flow->fl) & TCPFSM_FL_DEAD))
-			return flow;
-		if (IS_ERR(flow) && PTR_ERR(flow) != -EAGAIN)
+		if (!IS_ERR(flow)) {
+			if (READ_ONCE(flow->owner) != w->tn)
+				w->restarts++;
+			else if (!(READ_ONCE(flow->fl) & TCPFSM_FL_DEAD))
+				return flow;
+		} else if (PTR_ERR(flow) == -EAGAIN) {
+			w->restarts++;
+		} else {
 			return NULL;
+		}
 		flow = rhashtable_walk_next(&w->iter);
 	}
 }
@@ -1167,6 +1416,22 @@ void tcpfsm_walk_exit(struct tcpfsm_walk *w)
 {
 	rhashtable_walk_exit(&w->iter);
 }
+
+bool tcpfsm_walk_info(struct tcpfsm_walk *w, struct tcpfsm_flow *flow,
+		      struct tcpfsm_flow_info *info)
+{
+	bool mine;
+
+	spin_lock_bh(&flow->lock);
+	mine = tcpfsm_flow_mine(w->tn, flow);
+	if (mine)
+		tcpfsm_flow_info(w->tn->net, flow, info);
+	spin_unlock_bh(&flow->lock);
+	if (!mine)
+		w->restarts++;
+	return mine;
+}
+EXPORT_SYMBOL_IF_KUNIT(tcpfsm_walk_info);
 
 void tcpfsm_table_stats(struct net *net, struct tcpfsm_stats *st)
 {
@@ -1233,13 +1498,41 @@ u32 tcpfsm_table_max_flows(void)
 	return READ_ONCE(tcpfsm_max_flows);
 }
 
-/* Lowering the limit evicts nothing: new flows wait until enough are gone. */
+/*
+ * Lowering the limit evicts nothing at once: each new flow then evicts two
+ * (tcpfsm_take_slot()), so under load the table drains to the new limit,
+ * and without load flows end by themselves.
+ */
 int tcpfsm_table_set_max_flows(u32 max)
 {
 	if (!max || max > TCPFSM_MAX_FLOWS_MAX)
 		return -EINVAL;
 	WRITE_ONCE(tcpfsm_max_flows, max);
 	return 0;
+}
+
+u32 tcpfsm_table_quota(struct net *net)
+{
+	return tcpfsm_quota(tcpfsm_pernet(net), READ_ONCE(tcpfsm_max_flows));
+}
+
+int tcpfsm_table_set_quota(struct net *net, u32 quota)
+{
+	if (quota > TCPFSM_MAX_FLOWS_MAX)
+		return -EINVAL;
+	WRITE_ONCE(tcpfsm_pernet(net)->quota, quota);
+	return 0;
+}
+
+/*
+ * A container's root may shorten its timeouts, but not make its flows
+ * outlive what the host's administrator loaded the module with.
+ */
+u32 tcpfsm_table_timeout_cap(u8 state)
+{
+	if (state >= __TCPFSM_STATE_MAX)
+		return 0;
+	return tcpfsm_param_timeout[state];
 }
 
 void tcpfsm_table_count_skip(struct net *net, bool fragment)
@@ -1256,3 +1549,94 @@ void tcpfsm_table_count_event_lost(struct net *net)
 {
 	tcpfsm_count(tcpfsm_pernet(net), TCPFSM_CNT_EVENTS_LOST);
 }
+
+#if IS_ENABLED(CONFIG_KUNIT)
+/*
+ * For kunit/tcpfsm_table_test.c: tables outside any namespace's pernet data
+ * (they report events as @net's, and are on no list and have no GC), and a
+ * flow's address, which nothing else hands out.
+ */
+struct tcpfsm_net *tcpfsm_test_table_new(struct net *net)
+{
+	struct tcpfsm_net *tn = kzalloc(sizeof(*tn), GFP_KERNEL);
+
+	if (!tn)
+		return NULL;
+	tn->net = net;
+	tn->stats = alloc_percpu(struct tcpfsm_pcpu_stats);
+	if (!tn->stats || rhashtable_init(&tn->table, &tcpfsm_rht_params)) {
+		free_percpu(tn->stats);
+		kfree(tn);
+		return NULL;
+	}
+	spin_lock_init(&tn->cfg_lock);
+	tcpfsm_config_defaults(&tn->cfg);
+	INIT_LIST_HEAD(&tn->list);
+	return tn;
+}
+EXPORT_SYMBOL_IF_KUNIT(tcpfsm_test_table_new);
+
+void tcpfsm_test_table_free(struct tcpfsm_net *tn)
+{
+	tcpfsm_flush(tn);
+	rhashtable_destroy(&tn->table);
+	free_percpu(tn->stats);
+	kfree(tn);
+}
+EXPORT_SYMBOL_IF_KUNIT(tcpfsm_test_table_free);
+
+struct tcpfsm_flow *tcpfsm_test_lookup(struct tcpfsm_net *tn, const struct tcpfsm_tuple *t)
+{
+	struct tcpfsm_flow *flow;
+	struct tcpfsm_key key;
+
+	tcpfsm_key_make(&key, t);
+	rcu_read_lock();
+	flow = rhashtable_lookup(&tn->table, &key, tcpfsm_rht_params);
+	rcu_read_unlock();
+	return flow;
+}
+EXPORT_SYMBOL_IF_KUNIT(tcpfsm_test_lookup);
+
+bool tcpfsm_test_get(struct tcpfsm_net *tn, const struct tcpfsm_tuple *t,
+		     struct tcpfsm_flow_info *info)
+{
+	struct tcpfsm_flow *flow;
+	struct tcpfsm_key key;
+	bool found = false;
+
+	tcpfsm_key_make(&key, t);
+	rcu_read_lock();
+	flow = rhashtable_lookup(&tn->table, &key, tcpfsm_rht_params);
+	if (flow) {
+		spin_lock_bh(&flow->lock);
+		found = tcpfsm_flow_live(tn, flow, &key);
+		if (found)
+			tcpfsm_flow_info(tn->net, flow, info);
+		spin_unlock_bh(&flow->lock);
+	}
+	rcu_read_unlock();
+	return found;
+}
+EXPORT_SYMBOL_IF_KUNIT(tcpfsm_test_get);
+
+int tcpfsm_test_flows(struct tcpfsm_net *tn)
+{
+	return atomic_read(&tn->flows);
+}
+EXPORT_SYMBOL_IF_KUNIT(tcpfsm_test_flows);
+
+/* Make @flow look idle for @secs, and give @tn timeouts of one second. */
+void tcpfsm_test_age(struct tcpfsm_net *tn, struct tcpfsm_flow *flow, u32 secs)
+{
+	int i;
+
+	spin_lock_bh(&flow->lock);
+	flow->last_seen -= secs * HZ;
+	spin_unlock_bh(&flow->lock);
+	for (i = 0; i < __TCPFSM_STATE_MAX; i++)
+		tn->cfg.timeout[i] = 1;
+	tn->cfg.timeout_pickup = 1;
+}
+EXPORT_SYMBOL_IF_KUNIT(tcpfsm_test_age);
+#endif /* CONFIG_KUNIT */

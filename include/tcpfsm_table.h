@@ -12,6 +12,9 @@
 struct net;
 struct tcpfsm_flow;
 
+/* The highest max_flows (and netns_max_flows): 2^24 flows, a 3 GiB table. */
+#define TCPFSM_MAX_FLOWS_MAX	16777216U
+
 /* A connection's addresses, oriented: [TCPFSM_CLIENT] and [TCPFSM_SERVER]. */
 struct tcpfsm_tuple {
 	union nf_inet_addr addr[2];
@@ -92,18 +95,21 @@ void tcpfsm_table_shutdown(void);
 /* Fill @info from @flow of @net; the caller holds the flow's lock. */
 void tcpfsm_flow_info(struct net *net, const struct tcpfsm_flow *flow,
 		      struct tcpfsm_flow_info *info);
-/* The same, taking the flow's lock: for walkers under rcu_read_lock(). */
-void tcpfsm_flow_info_locked(struct net *net, struct tcpfsm_flow *flow,
-			     struct tcpfsm_flow_info *info);
+
+struct tcpfsm_net;
 
 /*
  * Walking a namespace's flows (for /proc and netlink dumps), built on
  * rhashtable_walk_*: enter/exit may sleep, start/next/stop run under RCU
  * (start takes rcu_read_lock(), stop drops it).  A walk may see a flow twice
- * or miss one across a table resize, as rhashtable walks do.
+ * or miss one when the table is resized, or when it follows a flow freed and
+ * reused meanwhile: @restarts counts every time that may have happened, so
+ * that a dump can tell its reader.
  */
 struct tcpfsm_walk {
 	struct rhashtable_iter iter;
+	struct tcpfsm_net *tn;
+	unsigned int restarts;
 };
 
 void tcpfsm_walk_enter(struct net *net, struct tcpfsm_walk *w);
@@ -113,6 +119,12 @@ struct tcpfsm_flow *tcpfsm_walk_next(struct tcpfsm_walk *w);
 struct tcpfsm_flow *tcpfsm_walk_peek(struct tcpfsm_walk *w);
 void tcpfsm_walk_stop(struct tcpfsm_walk *w);
 void tcpfsm_walk_exit(struct tcpfsm_walk *w);
+/*
+ * Copy the flow next() or peek() returned into @info, under its lock, if it
+ * is still one of this walk's table: false (skip it) if it has gone since.
+ */
+bool tcpfsm_walk_info(struct tcpfsm_walk *w, struct tcpfsm_flow *flow,
+		      struct tcpfsm_flow_info *info);
 
 /* Copy the flow of tuple @t (either orientation) into @info, if there is one. */
 bool tcpfsm_table_get(struct net *net, const struct tcpfsm_tuple *t,
@@ -123,6 +135,11 @@ void tcpfsm_table_config(struct net *net, struct tcpfsm_config *cfg);
 int tcpfsm_table_set_config(struct net *net, const struct tcpfsm_config *cfg);
 u32 tcpfsm_table_max_flows(void);
 int tcpfsm_table_set_max_flows(u32 max);
+/* The flows @net may hold now; set 0 to follow the default again. */
+u32 tcpfsm_table_quota(struct net *net);
+int tcpfsm_table_set_quota(struct net *net, u32 quota);
+/* The highest timeout of @state a non-initial user namespace may set. */
+u32 tcpfsm_table_timeout_cap(u8 state);
 
 /* Counter hooks for the parser and the event channel. */
 void tcpfsm_table_count_skip(struct net *net, bool fragment);

@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What kunit/tcpfsm_table_test.c may reach inside the flow table; empty
+ * unless the kernel has KUnit.
+ */
+#ifndef _TCPFSM_TABLE_TEST_H
+#define _TCPFSM_TABLE_TEST_H
+
+#include <linux/kconfig.h>
+#include "tcpfsm_table.h"
+
+#if IS_ENABLED(CONFIG_KUNIT)
+struct tcpfsm_key;
+
+u32 tcpfsm_ms_since(u32 now, u32 then);
+void tcpfsm_time_pin(u32 now, u32 *t);
+int tcpfsm_evict_class(u8 st0, u8 st1);
+void tcpfsm_tn_segment(struct tcpfsm_net *tn, const struct tcpfsm_tuple *t,
+		       const struct tcpfsm_seg *seg, u32 gso_segs);
+void tcpfsm_flow_gc(struct tcpfsm_net *tn, struct tcpfsm_flow *flow);
+bool tcpfsm_flow_kill(struct tcpfsm_net *tn, struct tcpfsm_flow *flow,
+		      const struct tcpfsm_key *key, u8 reason);
+
+struct tcpfsm_net *tcpfsm_test_table_new(struct net *net);
+void tcpfsm_test_table_free(struct tcpfsm_net *tn);
+struct tcpfsm_flow *tcpfsm_test_lookup(struct tcpfsm_net *tn, const struct tcpfsm_tuple *t);
+bool tcpfsm_test_get(struct tcpfsm_net *tn, const struct tcpfsm_tuple *t,
+		     struct tcpfsm_flow_info *info);
+int tcpfsm_test_flows(struct tcpfsm_net *tn);
+void tcpfsm_test_age(struct tcpfsm_net *tn, struct tcpfsm_flow *flow, u32 secs);
+#endif
+
+#endif /* _TCPFSM_TABLE_TEST_H */
