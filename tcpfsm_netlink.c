@@ -27,10 +27,30 @@
 #include "tcpfsm_table.h"
 #include "tcpfsm_netlink.h"
 
+#define TCPFSM_TOMBSTONES_MAX	(1U << 20)
+
 static unsigned int tombstones = 4096;
-module_param(tombstones, uint, 0444);
+
+static int tcpfsm_param_set_tombstones(const char *val, const struct kernel_param *kp)
+{
+	unsigned int v;
+
+	if (kstrtouint(val, 0, &v) || !v || v > TCPFSM_TOMBSTONES_MAX) {
+		pr_err("tombstones: must be 1..%u, got '%s'\n", TCPFSM_TOMBSTONES_MAX, val);
+		return -EINVAL;
+	}
+	tombstones = v;
+	return 0;
+}
+
+static const struct kernel_param_ops tcpfsm_tombstones_ops = {
+	.set = tcpfsm_param_set_tombstones,
+	.get = param_get_uint,
+};
+
+module_param_cb(tombstones, &tcpfsm_tombstones_ops, &tombstones, 0444);
 MODULE_PARM_DESC(tombstones,
-		 "Destroyed flows remembered per namespace for SINCE_GEN dumps (default 4096)");
+		 "Destroyed flows remembered per namespace for SINCE_GEN dumps (default 4096, at most 1M)");
 
 enum tcpfsm_nl_group {
 	TCPFSM_NLGRP_NEW,
@@ -63,6 +83,7 @@ struct tcpfsm_nl_net {
 	unsigned int ring_size;
 	unsigned int ring_head;		/* next slot to write */
 	unsigned int ring_used;
+	u64 ring_added;			/* tombstones ever written: the next one's number */
 	u64 ring_lost_gen;		/* highest generation overwritten */
 };
 
@@ -84,7 +105,12 @@ static struct netlink_range_validation tcpfsm_timeout_range = {
 
 static struct netlink_range_validation tcpfsm_max_flows_range = {
 	.min = 1,
-	.max = INT_MAX,
+	.max = TCPFSM_MAX_FLOWS_MAX,
+};
+
+static struct netlink_range_validation tcpfsm_netns_max_flows_range = {
+	.min = 0,
+	.max = TCPFSM_MAX_FLOWS_MAX,
 };
 
 static const struct nla_policy tcpfsm_tuple_policy[TCPFSM_A_TUPLE_MAX + 1] = {
@@ -121,6 +147,8 @@ static const struct nla_policy tcpfsm_config_policy[TCPFSM_A_CONFIG_MAX + 1] = {
 	[TCPFSM_A_CONFIG_TIMEOUT] = NLA_POLICY_NESTED(tcpfsm_timeout_policy),
 	[TCPFSM_A_CONFIG_MAX_FLOWS] = NLA_POLICY_FULL_RANGE(NLA_U32, &tcpfsm_max_flows_range),
 	[TCPFSM_A_CONFIG_PICKUP] = NLA_POLICY_MAX(NLA_U8, 1),
+	[TCPFSM_A_CONFIG_NETNS_MAX_FLOWS] =
+		NLA_POLICY_FULL_RANGE(NLA_U32, &tcpfsm_netns_max_flows_range),
 };
 
 /* Requests carry only these; everything else is reply-only and rejected. */
@@ -293,6 +321,7 @@ static void tcpfsm_ring_add(struct tcpfsm_nl_net *nn, const struct tcpfsm_flow_i
 	tb->tuple = fi->tuple;
 	tb->gen = ev->gen;
 	tb->reason = ev->reason;
+	nn->ring_added++;
 	if (++nn->ring_head == nn->ring_size)
 		nn->ring_head = 0;
 out:
@@ -598,6 +627,15 @@ static int tcpfsm_flow_get_doit(struct sk_buff *skb, struct genl_info *info)
 	return genlmsg_reply(msg, info);
 }
 
+/*
+ * A dump holds no more than this many tombstones at a time (a SINCE_GEN dump
+ * reads the ring as it goes, so a dump costs the same at any ring size), and
+ * looks at no more than TCPFSM_DUMP_BUDGET flows in one RCU read-side section,
+ * then lets the CPU go, however few the filter keeps.
+ */
+#define TCPFSM_TOMB_BATCH	32
+#define TCPFSM_DUMP_BUDGET	256
+
 enum tcpfsm_dump_phase {
 	TCPFSM_DUMP_HEADER,
 	TCPFSM_DUMP_TOMBS,
@@ -616,8 +654,10 @@ struct tcpfsm_dump_ctx {
 	u8 phase;
 	u64 gen;			/* at the dump's start */
 	u32 seq[__TCPFSM_NLGRP_MAX];
-	struct tcpfsm_tomb *tombs;	/* copied from the ring at .start */
-	unsigned int n_tombs, next_tomb;
+	u64 tomb_next, tomb_end;	/* ring_added numbers still to send */
+	bool tomb_lost;			/* some were overwritten meanwhile */
+	unsigned int n_batch, i_batch;
+	struct tcpfsm_tomb batch[TCPFSM_TOMB_BATCH]; /* copied from the ring */
 	bool stashed;			/* @pending did not fit the last skb */
 	struct tcpfsm_flow_info pending;
 };
@@ -627,29 +667,50 @@ static struct tcpfsm_dump_ctx *tcpfsm_dump_ctx(struct netlink_callback *cb)
 	return (struct tcpfsm_dump_ctx *)cb->args[0];
 }
 
-/* Copy the destroys after ctx->since; false if the ring no longer reaches back. */
-static bool tcpfsm_copy_tombs(struct tcpfsm_nl_net *nn, struct tcpfsm_dump_ctx *ctx)
+/*
+ * Note where the destroys after ctx->since are in the ring: false if the
+ * ring no longer reaches back that far.
+ */
+static bool tcpfsm_tombs_start(struct tcpfsm_nl_net *nn, struct tcpfsm_dump_ctx *ctx)
 {
-	unsigned int i, n = 0, idx;
 	bool ok;
 
-	ctx->tombs = kvcalloc(max(nn->ring_size, 1U), sizeof(*ctx->tombs), GFP_KERNEL);
-	if (!ctx->tombs)
-		return false;
 	spin_lock_bh(&nn->ring_lock);
 	ok = nn->ring && nn->ring_lost_gen <= ctx->since;
-	if (ok) {
-		idx = (nn->ring_head + nn->ring_size - nn->ring_used) % nn->ring_size;
-		for (i = 0; i < nn->ring_used; i++) {
-			if (nn->ring[idx].gen > ctx->since)
-				ctx->tombs[n++] = nn->ring[idx];
-			if (++idx == nn->ring_size)
-				idx = 0;
-		}
+	ctx->tomb_next = nn->ring_added - nn->ring_used;
+	ctx->tomb_end = ok ? nn->ring_added : ctx->tomb_next;
+	spin_unlock_bh(&nn->ring_lock);
+	return ok;
+}
+
+/*
+ * Copy the next tombstones after ctx->since into ctx->batch.  The ring goes
+ * on while the dump runs: what was overwritten before we read it makes the
+ * dump inconsistent (tcpfsm_dump_seq()), and the reader asks again.
+ */
+static void tcpfsm_tombs_fill(struct tcpfsm_nl_net *nn, struct tcpfsm_dump_ctx *ctx)
+{
+	unsigned int slot, looked = 0;
+	u64 oldest;
+
+	ctx->n_batch = 0;
+	ctx->i_batch = 0;
+	spin_lock_bh(&nn->ring_lock);
+	oldest = nn->ring_added - nn->ring_used;
+	if (!nn->ring || ctx->tomb_next < oldest) {
+		ctx->tomb_lost = true;
+		ctx->tomb_next = nn->ring ? oldest : ctx->tomb_end;
+	}
+	while (ctx->tomb_next < ctx->tomb_end && ctx->n_batch < TCPFSM_TOMB_BATCH &&
+	       looked++ < TCPFSM_DUMP_BUDGET) {
+		/* The newest, number ring_added - 1, is just before ring_head. */
+		slot = (nn->ring_head + nn->ring_size -
+			(unsigned int)(nn->ring_added - ctx->tomb_next)) % nn->ring_size;
+		ctx->tomb_next++;
+		if (nn->ring[slot].gen > ctx->since)
+			ctx->batch[ctx->n_batch++] = nn->ring[slot];
 	}
 	spin_unlock_bh(&nn->ring_lock);
-	ctx->n_tombs = n;
-	return ok;
 }
 
 static int tcpfsm_flow_dump_start(struct netlink_callback *cb)
@@ -665,7 +726,8 @@ static int tcpfsm_flow_dump_start(struct netlink_callback *cb)
 				    "TUPLE selects one flow: send FLOW_GET without NLM_F_DUMP");
 		return -EINVAL;
 	}
-	ctx = kzalloc(sizeof(*ctx), GFP_KERNEL);
+	/* Held until the reader finishes or closes: its memcg pays. */
+	ctx = kzalloc(sizeof(*ctx), GFP_KERNEL_ACCOUNT);
 	if (!ctx)
 		return -ENOMEM;
 	err = tcpfsm_parse_filter(attrs[TCPFSM_A_FILTER], &ctx->filter, cb->extack);
@@ -686,9 +748,7 @@ static int tcpfsm_flow_dump_start(struct netlink_callback *cb)
 	if (attrs[TCPFSM_A_SINCE_GEN]) {
 		ctx->has_since = true;
 		ctx->since = nla_get_u64(attrs[TCPFSM_A_SINCE_GEN]);
-		ctx->full = !tcpfsm_copy_tombs(nn, ctx);
-		if (ctx->full)
-			ctx->n_tombs = 0;
+		ctx->full = !tcpfsm_tombs_start(nn, ctx);
 	}
 	tcpfsm_walk_enter(net, &ctx->walk);
 	ctx->walking = true;
@@ -704,16 +764,30 @@ static int tcpfsm_flow_dump_done(struct netlink_callback *cb)
 		return 0;
 	if (ctx->walking)
 		tcpfsm_walk_exit(&ctx->walk);
-	kvfree(ctx->tombs);
 	kfree(ctx);
 	cb->args[0] = 0;
 	return 0;
+}
+
+/*
+ * The dump's consistency mark: it changes whenever the walk may have missed
+ * or repeated a flow (a destroy, a resize restart, a flow reused elsewhere)
+ * or missed a tombstone, and each message's NLM_F_DUMP_INTR then says so.
+ */
+static void tcpfsm_dump_seq(struct netlink_callback *cb)
+{
+	struct tcpfsm_dump_ctx *ctx = tcpfsm_dump_ctx(cb);
+	struct tcpfsm_nl_net *nn = tcpfsm_nl_pernet(ctx->net);
+
+	cb->seq = ((unsigned int)atomic_read(&nn->destroys) + ctx->walk.restarts +
+		   ctx->tomb_lost) * 2 + 1;
 }
 
 static void *tcpfsm_dump_put_hdr(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	void *hdr;
 
+	tcpfsm_dump_seq(cb);
 	hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
 			  &tcpfsm_genl_family, NLM_F_MULTI, TCPFSM_CMD_FLOW_GET);
 	if (hdr)
@@ -769,17 +843,81 @@ static bool tcpfsm_dump_wanted(const struct tcpfsm_dump_ctx *ctx,
 	return tcpfsm_filter_match(&ctx->filter, fi);
 }
 
+static int tcpfsm_dump_tombs(struct sk_buff *skb, struct netlink_callback *cb,
+			     struct tcpfsm_dump_ctx *ctx, int *sent)
+{
+	struct tcpfsm_nl_net *nn = tcpfsm_nl_pernet(ctx->net);
+	void *hdr;
+
+	for (;;) {
+		if (ctx->i_batch == ctx->n_batch) {
+			if (ctx->tomb_next >= ctx->tomb_end)
+				return 0;
+			cond_resched();
+			tcpfsm_tombs_fill(nn, ctx);
+			continue;
+		}
+		hdr = tcpfsm_dump_put_hdr(skb, cb);
+		if (!hdr)
+			return -EMSGSIZE;
+		if (tcpfsm_put_tomb(skb, &ctx->batch[ctx->i_batch])) {
+			genlmsg_cancel(skb, hdr);
+			return -EMSGSIZE;
+		}
+		genlmsg_end(skb, hdr);
+		ctx->i_batch++;
+		(*sent)++;
+	}
+}
+
+static int tcpfsm_dump_flows(struct sk_buff *skb, struct netlink_callback *cb,
+			     struct tcpfsm_dump_ctx *ctx, int *sent)
+{
+	struct tcpfsm_flow_info *fi = &ctx->pending;
+	struct tcpfsm_flow *flow;
+	unsigned int visited = 0;
+
+	if (ctx->stashed) {
+		if (tcpfsm_dump_one_flow(skb, cb, fi))
+			return -EMSGSIZE;
+		ctx->stashed = false;
+		(*sent)++;
+	}
+
+	tcpfsm_walk_start(&ctx->walk);
+	for (;;) {
+		/* Between flows, never holding one: the walk resumes after it. */
+		if (visited && !(visited % TCPFSM_DUMP_BUDGET)) {
+			tcpfsm_walk_stop(&ctx->walk);
+			cond_resched();
+			tcpfsm_walk_start(&ctx->walk);
+		}
+		flow = tcpfsm_walk_next(&ctx->walk);
+		if (!flow)
+			break;
+		visited++;
+		if (!tcpfsm_walk_info(&ctx->walk, flow, fi) ||
+		    !tcpfsm_dump_wanted(ctx, fi))
+			continue;
+		if (tcpfsm_dump_one_flow(skb, cb, fi)) {
+			ctx->stashed = true;
+			break;
+		}
+		(*sent)++;
+	}
+	tcpfsm_walk_stop(&ctx->walk);
+	return ctx->stashed ? -EMSGSIZE : 0;
+}
+
+/*
+ * One batch: the header, then tombstones, then flows, as many as fit.  A
+ * batch ends only when the skb is full or the dump is done: returning 0
+ * (an empty batch) would end the dump early.
+ */
 static int tcpfsm_flow_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct tcpfsm_dump_ctx *ctx = tcpfsm_dump_ctx(cb);
-	struct tcpfsm_nl_net *nn = tcpfsm_nl_pernet(ctx->net);
-	struct tcpfsm_flow *flow;
-	int sent = 0;
-
-	/* A destroy between two batches may make the walk skip or repeat a
-	 * flow: tell the reader with NLM_F_DUMP_INTR.
-	 */
-	cb->seq = (unsigned int)atomic_read(&nn->destroys) * 2 + 1;
+	int sent = 0, err = 0;
 
 	if (ctx->phase == TCPFSM_DUMP_HEADER) {
 		if (tcpfsm_dump_header(skb, cb, ctx))
@@ -788,49 +926,19 @@ static int tcpfsm_flow_dump(struct sk_buff *skb, struct netlink_callback *cb)
 		sent++;
 	}
 	if (ctx->phase == TCPFSM_DUMP_TOMBS) {
-		while (ctx->next_tomb < ctx->n_tombs) {
-			void *hdr = tcpfsm_dump_put_hdr(skb, cb);
-
-			if (!hdr)
-				return skb->len;
-			if (tcpfsm_put_tomb(skb, &ctx->tombs[ctx->next_tomb])) {
-				genlmsg_cancel(skb, hdr);
-				return skb->len;
-			}
-			genlmsg_end(skb, hdr);
-			ctx->next_tomb++;
-			sent++;
-		}
-		ctx->phase = TCPFSM_DUMP_FLOWS;
+		err = tcpfsm_dump_tombs(skb, cb, ctx, &sent);
+		if (!err)
+			ctx->phase = TCPFSM_DUMP_FLOWS;
 	}
-	if (ctx->phase != TCPFSM_DUMP_FLOWS)
-		return 0;
-
-	if (ctx->stashed) {
-		if (tcpfsm_dump_one_flow(skb, cb, &ctx->pending))
-			return sent ? skb->len : -EMSGSIZE;
-		ctx->stashed = false;
-		sent++;
+	if (!err && ctx->phase == TCPFSM_DUMP_FLOWS) {
+		err = tcpfsm_dump_flows(skb, cb, ctx, &sent);
+		if (!err)
+			ctx->phase = TCPFSM_DUMP_DONE;
 	}
-
-	tcpfsm_walk_start(&ctx->walk);
-	while ((flow = tcpfsm_walk_next(&ctx->walk))) {
-		struct tcpfsm_flow_info *fi = &ctx->pending;
-
-		tcpfsm_flow_info_locked(ctx->net, flow, fi);
-		if (!tcpfsm_dump_wanted(ctx, fi))
-			continue;
-		if (tcpfsm_dump_one_flow(skb, cb, fi)) {
-			ctx->stashed = true;
-			break;
-		}
-		sent++;
-	}
-	tcpfsm_walk_stop(&ctx->walk);
-
-	if (ctx->stashed)
-		return sent ? skb->len : -EMSGSIZE;
-	ctx->phase = TCPFSM_DUMP_DONE;
+	/* For the NLMSG_DONE too: the walk may have restarted after the last. */
+	tcpfsm_dump_seq(cb);
+	if (err && !sent)
+		return err;	/* one message larger than a whole skb */
 	return skb->len;
 }
 
@@ -906,6 +1014,7 @@ static int tcpfsm_stats_get_doit(struct sk_buff *skb, struct genl_info *info)
 struct tcpfsm_config_reply {
 	struct tcpfsm_config cfg;
 	u32 max_flows;
+	u32 quota;
 };
 
 static int tcpfsm_fill_config(struct sk_buff *skb, const void *arg)
@@ -925,7 +1034,8 @@ static int tcpfsm_fill_config(struct sk_buff *skb, const void *arg)
 			return -EMSGSIZE;
 	nla_nest_end(skb, to);
 	if (nla_put_u32(skb, TCPFSM_A_CONFIG_MAX_FLOWS, r->max_flows) ||
-	    nla_put_u8(skb, TCPFSM_A_CONFIG_PICKUP, r->cfg.pickup))
+	    nla_put_u8(skb, TCPFSM_A_CONFIG_PICKUP, r->cfg.pickup) ||
+	    nla_put_u32(skb, TCPFSM_A_CONFIG_NETNS_MAX_FLOWS, r->quota))
 		return -EMSGSIZE;
 	nla_nest_end(skb, nest);
 	return 0;
@@ -938,6 +1048,7 @@ static int tcpfsm_config_get_doit(struct sk_buff *skb, struct genl_info *info)
 	memset(&r, 0, sizeof(r));
 	tcpfsm_table_config(genl_info_net(info), &r.cfg);
 	r.max_flows = tcpfsm_table_max_flows();
+	r.quota = tcpfsm_table_quota(genl_info_net(info));
 	return tcpfsm_reply(info, TCPFSM_CMD_CONFIG_GET, tcpfsm_fill_config, &r);
 }
 
@@ -949,7 +1060,7 @@ static int tcpfsm_config_set_doit(struct sk_buff *skb, struct genl_info *info)
 	struct nlattr *to[TCPFSM_STATE_MAX + 1];
 	struct net *net = genl_info_net(info);
 	struct tcpfsm_config cfg;
-	bool changed = false;
+	bool changed = false, host_admin;
 	int err, s;
 
 	if (GENL_REQ_ATTR_CHECK(info, TCPFSM_A_CONFIG))
@@ -960,9 +1071,16 @@ static int tcpfsm_config_set_doit(struct sk_buff *skb, struct genl_info *info)
 	if (err)
 		return err;
 
-	if (tb[TCPFSM_A_CONFIG_MAX_FLOWS] && !netlink_capable(skb, CAP_NET_ADMIN)) {
+	/* GENL_UNS_ADMIN_PERM let a container's root in: bounds are the host's. */
+	host_admin = netlink_capable(skb, CAP_NET_ADMIN);
+	if (tb[TCPFSM_A_CONFIG_MAX_FLOWS] && !host_admin) {
 		NL_SET_ERR_MSG_ATTR(info->extack, tb[TCPFSM_A_CONFIG_MAX_FLOWS],
 				    "max_flows is global: it needs CAP_NET_ADMIN in the initial user namespace");
+		return -EPERM;
+	}
+	if (tb[TCPFSM_A_CONFIG_NETNS_MAX_FLOWS] && !host_admin) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[TCPFSM_A_CONFIG_NETNS_MAX_FLOWS],
+				    "a namespace's quota is the host's to set: it needs CAP_NET_ADMIN in the initial user namespace");
 		return -EPERM;
 	}
 
@@ -974,10 +1092,16 @@ static int tcpfsm_config_set_doit(struct sk_buff *skb, struct genl_info *info)
 		if (err)
 			goto out;
 		for (s = TCPFSM_STATE_ESTABLISHED; s <= TCPFSM_STATE_MAX; s++) {
-			if (to[s]) {
-				cfg.timeout[s] = nla_get_u32(to[s]);
-				changed = true;
+			if (!to[s])
+				continue;
+			cfg.timeout[s] = nla_get_u32(to[s]);
+			if (!host_admin && cfg.timeout[s] > tcpfsm_table_timeout_cap(s)) {
+				NL_SET_ERR_MSG_ATTR(info->extack, to[s],
+						    "a timeout above the module's default needs CAP_NET_ADMIN in the initial user namespace");
+				err = -EPERM;
+				goto out;
 			}
+			changed = true;
 		}
 	}
 	if (tb[TCPFSM_A_CONFIG_PICKUP]) {
@@ -988,6 +1112,14 @@ static int tcpfsm_config_set_doit(struct sk_buff *skb, struct genl_info *info)
 		err = tcpfsm_table_set_config(net, &cfg);
 		if (err) {
 			GENL_SET_ERR_MSG(info, "the table refused the configuration");
+			goto out;
+		}
+	}
+	if (tb[TCPFSM_A_CONFIG_NETNS_MAX_FLOWS]) {
+		err = tcpfsm_table_set_quota(net, nla_get_u32(tb[TCPFSM_A_CONFIG_NETNS_MAX_FLOWS]));
+		if (err) {
+			NL_SET_ERR_MSG_ATTR(info->extack, tb[TCPFSM_A_CONFIG_NETNS_MAX_FLOWS],
+					    "netns_max_flows refused by the table");
 			goto out;
 		}
 	}
@@ -1060,8 +1192,10 @@ static int __net_init tcpfsm_nl_net_init(struct net *net)
 	spin_lock_init(&nn->ring_lock);
 	atomic64_set(&nn->last_gen, 0);
 	atomic_set(&nn->destroys, 0);
-	nn->ring_size = clamp(tombstones, 1U, 1U << 20);
-	nn->ring = kvcalloc(nn->ring_size, sizeof(*nn->ring), GFP_KERNEL);
+	/* Whoever makes the namespace pays for its ring (memcg). */
+	nn->ring_size = tombstones;
+	nn->ring_added = 0;
+	nn->ring = kvcalloc(nn->ring_size, sizeof(*nn->ring), GFP_KERNEL_ACCOUNT);
 	if (!nn->ring)
 		return -ENOMEM;
 	return 0;

@@ -12,7 +12,7 @@ py="/usr/bin/python3 $(dirname "$0")/py/load.py"
 # and ending real connections, so pickup is off (the second round and
 # 13-crafted test pickups), and every closing state gets a short timeout in
 # case a connection's last segments are never seen.
-tcpfsm_load max_flows=20000 pickup=0 timeout_time_wait=2 timeout_closed=1 \
+tcpfsm_load max_flows=20000 netns_max_flows=20000 pickup=0 timeout_time_wait=2 timeout_closed=1 \
 	timeout_fin_wait_1=3 timeout_fin_wait_2=3 timeout_close_wait=3 \
 	timeout_closing=3 timeout_last_ack=3
 $py "$(load_size 10000)" 20000
@@ -20,7 +20,7 @@ tcpfsm_unload
 # Evicted connections come back as mid-stream pickups, in any state: short
 # timeouts everywhere a closed connection can be left.
 max=$(load_size 1000)
-tcpfsm_load max_flows="$max" timeout_time_wait=2 timeout_closed=1 timeout_pickup=2 \
+tcpfsm_load max_flows="$max" netns_max_flows="$max" timeout_time_wait=2 timeout_closed=1 timeout_pickup=2 \
 	timeout_fin_wait_1=3 timeout_fin_wait_2=3 timeout_close_wait=3 \
 	timeout_closing=3 timeout_last_ack=3
 $py "$(load_size 3000)" "$max"

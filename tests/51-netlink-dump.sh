@@ -11,7 +11,7 @@ py="/usr/bin/python3 $(dirname "$0")/py/dump.py"
 export TCPFSM_DEADLINE=120
 tmp=$(mktemp -d)
 # Long timeouts: the known flows of the filter checks must not expire.
-tcpfsm_load max_flows=40000 timeout_time_wait=3600 timeout_closed=3600 \
+tcpfsm_load max_flows=40000 netns_max_flows=40000 timeout_time_wait=3600 timeout_closed=3600 \
 	timeout_fin_wait_2=3600 timeout_close_wait=3600
 
 # 3: a bad filter exits 2 with one clear line, whatever the module holds.

@@ -738,7 +738,7 @@ static void usage(FILE *o)
 		"       tcpfsm get    CLIENT-ADDR:PORT SERVER-ADDR:PORT [--json]\n"
 		"FILTER: --state S[,S..] --client-state S[,S..] --server-state S[,S..]\n"
 		"        --sport PORT --dport PORT --src PREFIX --dst PREFIX -4 -6\n"
-		"KEY: timeout_<state> (seconds), max_flows, pickup (0|1)\n"
+		"KEY: timeout_<state> (seconds), max_flows, netns_max_flows, pickup (0|1)\n"
 		"See tcpfsm(8).\n");
 }
 
@@ -1099,10 +1099,14 @@ static int config_cb(const struct nlmsghdr *nlh, void *data)
 			printf("timeout_%-14s %u\n", state_keys[order[s]], v);
 	}
 	if (o->json)
-		printf(",\"max_flows\":%u,\"pickup\":%u}\n", get_u32(c[TCPFSM_A_CONFIG_MAX_FLOWS]),
+		printf(",\"max_flows\":%u,\"netns_max_flows\":%u,\"pickup\":%u}\n",
+		       get_u32(c[TCPFSM_A_CONFIG_MAX_FLOWS]),
+		       get_u32(c[TCPFSM_A_CONFIG_NETNS_MAX_FLOWS]),
 		       get_u8(c[TCPFSM_A_CONFIG_PICKUP]));
 	else
-		printf("%-22s %u\n%-22s %u\n", "max_flows", get_u32(c[TCPFSM_A_CONFIG_MAX_FLOWS]),
+		printf("%-22s %u\n%-22s %u\n%-22s %u\n",
+		       "max_flows", get_u32(c[TCPFSM_A_CONFIG_MAX_FLOWS]),
+		       "netns_max_flows", get_u32(c[TCPFSM_A_CONFIG_NETNS_MAX_FLOWS]),
 		       "pickup", get_u8(c[TCPFSM_A_CONFIG_PICKUP]));
 	return 0;
 }
@@ -1146,7 +1150,7 @@ static int cmd_config(struct nl *nl, const struct opts *o)
 					break;
 			if (s == __TCPFSM_STATE_MAX)
 				die(EXIT_USAGE, "unknown setting '%s' (timeout_<state>, max_flows, "
-				    "pickup)", key);
+				    "netns_max_flows, pickup)", key);
 			if (!to)
 				to = mnl_attr_nest_start(nlh, TCPFSM_A_CONFIG_TIMEOUT);
 			mnl_attr_put_u32(nlh, s, parse_u32_value(key, eq + 1));
@@ -1162,6 +1166,9 @@ static int cmd_config(struct nl *nl, const struct opts *o)
 				mnl_attr_put_u32(nlh, TCPFSM_A_CONFIG_MAX_FLOWS,
 						 parse_u32_value("max_flows", eq + 1));
 				max_flows = true;
+			} else if (kl == 15 && !strncmp(key, "netns_max_flows", 15)) {
+				mnl_attr_put_u32(nlh, TCPFSM_A_CONFIG_NETNS_MAX_FLOWS,
+						 parse_u32_value("netns_max_flows", eq + 1));
 			} else if (kl == 6 && !strncmp(key, "pickup", 6)) {
 				const char *v = eq + 1;
 				uint8_t p;
@@ -1176,15 +1183,16 @@ static int cmd_config(struct nl *nl, const struct opts *o)
 				mnl_attr_put_u8(nlh, TCPFSM_A_CONFIG_PICKUP, p);
 			} else if (strncmp(key, "timeout_", 8)) {
 				die(EXIT_USAGE, "unknown setting '%.*s' (timeout_<state>, max_flows, "
-				    "pickup)", (int)kl, key);
+				    "netns_max_flows, pickup)", (int)kl, key);
 			}
 		}
 		mnl_attr_nest_end(nlh, nest);
 		err = nl_talk(nl, nlh, NULL, NULL);
-		if (err == -EPERM && max_flows && nl->extack[0] &&
-		    strstr(nl->extack, "initial"))
-			die(EXIT_PERM, "permission denied: max_flows is global and needs "
-			    "CAP_NET_ADMIN in the initial namespace (kernel: %s)", nl->extack);
+		if (err == -EPERM && nl->extack[0] && strstr(nl->extack, "initial"))
+			die(EXIT_PERM, "permission denied: %s (kernel: %s)",
+			    max_flows ? "max_flows is global and needs CAP_NET_ADMIN in the "
+			    "initial namespace" : "the host's bounds need CAP_NET_ADMIN in the "
+			    "initial namespace", nl->extack);
 		if (err == -EPERM || err == -EACCES)
 			die(EXIT_PERM, "permission denied: config changes need CAP_NET_ADMIN%s%s%s",
 			    nl->extack[0] ? " (kernel: " : "", nl->extack, nl->extack[0] ? ")" : "");

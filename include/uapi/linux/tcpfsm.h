@@ -269,6 +269,10 @@ enum tcpfsm_config_attr {
 	TCPFSM_A_CONFIG_TIMEOUT,	/* nest: attribute type = enum tcpfsm_state, u32 s */
 	TCPFSM_A_CONFIG_MAX_FLOWS,	/* u32, global: needs init-namespace CAP_NET_ADMIN */
 	TCPFSM_A_CONFIG_PICKUP,		/* u8, 0 or 1 */
+	TCPFSM_A_CONFIG_NETNS_MAX_FLOWS, /* u32, this namespace's quota (0 on set:
+					  * the default); setting it needs
+					  * init-namespace CAP_NET_ADMIN
+					  */
 	__TCPFSM_A_CONFIG_MAX,
 };
 
