@@ -38,8 +38,14 @@
 /* GC: at most this many flows per run; a full pass then waits a second. */
 #define TCPFSM_GC_BUDGET	1000
 #define TCPFSM_GC_INTERVAL	HZ
-/* Eviction looks at this many buckets, as conntrack's early_drop does. */
+/*
+ * Eviction looks at this many buckets, as conntrack's early_drop does, and
+ * on to TCPFSM_EVICT_BUCKETS_MAX while it has found only connections that
+ * completed their handshake: under a SYN flood a few buckets without a
+ * half-open flow are common, and an idle connection must not pay for them.
+ */
 #define TCPFSM_EVICT_BUCKETS	8
+#define TCPFSM_EVICT_BUCKETS_MAX	64
 
 /*
  * The canonical key: the two (address, port) endpoints in ascending order,
@@ -666,7 +672,7 @@ static void tcpfsm_flow_key(const struct tcpfsm_flow *flow, struct tcpfsm_key *k
 /*
  * Make room for one flow in @tn: look at a few buckets from a random one and
  * take the cheapest flow there (enum tcpfsm_evict_class), the longest idle
- * of its class.  Bounded work, no lock held while choosing: the choice is
+ * of its class; look further while only assured flows were found.  Bounded work, no lock held while choosing: the choice is
  * confirmed under the victim's lock.  Fails only when those buckets hold no
  * flow of @tn.  Runs under rcu_read_lock().
  */
@@ -682,7 +688,9 @@ static bool tcpfsm_evict(struct tcpfsm_net *tn)
 
 	tbl = rht_dereference_rcu(tn->table.tbl, &tn->table);
 	hash = get_random_u32();
-	for (i = 0; i < TCPFSM_EVICT_BUCKETS; i++, hash++) {
+	for (i = 0; i < TCPFSM_EVICT_BUCKETS_MAX; i++, hash++) {
+		if (i >= TCPFSM_EVICT_BUCKETS && best_class < TCPFSM_EVICT_ASSURED)
+			break;
 		rht_for_each_entry_rcu(flow, pos, tbl, hash & (tbl->size - 1), node) {
 			/* Freed, or reused in another table (and chain). */
 			if ((READ_ONCE(flow->fl) & TCPFSM_FL_DEAD) ||

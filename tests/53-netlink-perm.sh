@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # An unprivileged user can list, watch and read stats and config, but
 # config changes fail with EPERM and a clear message; root of a user
-# namespace may change its own namespace's timeouts but not max_flows.
+# namespace may shorten its own namespace's timeouts, but not lengthen them
+# past the module's defaults, nor set max_flows or its own quota.
 # tcpfsm-timeout: 120
 . "$(dirname "$0")/lib.sh"
 
@@ -36,9 +37,24 @@ if "${nobody[@]}" unshare -Urn true 2>/dev/null; then
 	"${nobody[@]}" unshare -Urn "$TCPFSM" config max_flows=5000 2>"$tmp/err" || rc=$?
 	[[ $rc -eq 4 ]] || fail "max_flows from a user namespace: exit $rc, want 4"
 	grep -q 'initial' "$tmp/err" || fail "max_flows message: $(cat "$tmp/err")"
+	# Nor its own quota, nor timeouts beyond the host's (flows that squat).
+	for set in netns_max_flows=1000000 timeout_established=432001 timeout_syn_sent=121; do
+		rc=0
+		"${nobody[@]}" unshare -Urn "$TCPFSM" config "$set" 2>"$tmp/err" || rc=$?
+		[[ $rc -eq 4 ]] || fail "$set from a user namespace: exit $rc, want 4"
+		grep -q 'initial' "$tmp/err" || fail "$set message: $(cat "$tmp/err")"
+	done
+	# A fresh namespace's quota is a quarter of max_flows.
+	max=$("$TCPFSM" config | sed -n 's/^max_flows *//p')
+	"${nobody[@]}" unshare -Urn "$TCPFSM" config >"$tmp/out"
+	grep -qx "netns_max_flows *$((max / 4))" "$tmp/out" ||
+		fail "default quota: $(grep netns "$tmp/out"), max_flows $max"
 else
 	echo "no unprivileged user namespaces here: userns part skipped"
 fi
 # root may
 "$TCPFSM" config timeout_established=100 max_flows=5000 | grep -q 'max_flows *5000'
+"$TCPFSM" config netns_max_flows=77 | grep -qx 'netns_max_flows *77'
+# 0: back to the default, all of max_flows in the initial namespace
+"$TCPFSM" config netns_max_flows=0 | grep -qx 'netns_max_flows *5000'
 rm -rf "$tmp"

@@ -156,6 +156,7 @@ struct nl {
 	uint32_t seq;
 	char extack[256];
 	bool dump_intr;
+	int dump_delay_ms;	/* test knob (list --read-delay-ms): slow dumps */
 };
 
 #define BUFSZ	(64 * 1024)
@@ -203,9 +204,17 @@ static int nl_talk(struct nl *nl, struct nlmsghdr *nlh, msg_cb cb, void *data)
 	if (mnl_socket_sendto(nl->sock, nlh, nlh->nlmsg_len) < 0)
 		return -errno;
 	for (;;) {
-		ssize_t len = mnl_socket_recvfrom(nl->sock, buf, sizeof(buf));
+		ssize_t len;
 		const struct nlmsghdr *m;
 		int rem;
+
+		if (dump && nl->dump_delay_ms > 0) {
+			struct timespec ts = { nl->dump_delay_ms / 1000,
+					       (nl->dump_delay_ms % 1000) * 1000000L };
+
+			nanosleep(&ts, NULL);
+		}
+		len = mnl_socket_recvfrom(nl->sock, buf, sizeof(buf));
 
 		if (len < 0) {
 			if (errno == EINTR)
@@ -1840,8 +1849,14 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	nl_open(&nl);
-	if (!strcmp(cmd, "list"))
+	if (!strcmp(cmd, "list")) {
+		/* Test knob: a slow reader, so a dump spans table changes. */
+		nl.dump_delay_ms = o.delay_ms;
+		if (o.rcvbuf > 0)
+			setsockopt(mnl_socket_get_fd(nl.sock), SOL_SOCKET, SO_RCVBUF,
+				   &o.rcvbuf, sizeof(o.rcvbuf));
 		return cmd_list(&nl, &o);
+	}
 	if (!strcmp(cmd, "get"))
 		return cmd_get(&nl, &o);
 	if (!strcmp(cmd, "stats"))

@@ -400,7 +400,7 @@ class Conn:
         except Fail as e:
             raise Fail('%s\n  want %s\n  seen %s' % (e, want, seen))
         log('ok   %-28s client %-12s server %-12s (%s%s)' %
-            (what, cstate, sstate, ', '.join(self.views),
+            (what, cstate, sstate, ', '.join(v or 'initial' for v in self.views),
              ' + events' if any(ns in WATCHERS for ns in self.views) else ''))
 
     def expect_gone(self, what='gone'):
