@@ -349,10 +349,23 @@ static u32 tcpfsm_seg_end(const struct tcpfsm_seg *seg)
 }
 
 /*
+ * Does @ack acknowledge the receiver's SYN, and nothing it has not sent
+ * (RFC 9293 3.10.7.3: SND.UNA < SEG.ACK =< SND.NXT)?  A SYN's ctl_end is just
+ * past the SYN itself, so a SYN that carried data (TCP Fast Open) is
+ * acknowledged by a server without TFO, which acks the SYN alone and has the
+ * data sent again after the handshake, as by one with TFO, which acks the
+ * data too (tcp_rcv_synsent_state_process() takes both).
+ */
+static bool tcpfsm_acks_syn(const struct tcpfsm_peer *rcv, u32 ack)
+{
+	return !tcpfsm_seq_before(ack, rcv->ctl_end) &&
+	       !tcpfsm_seq_after(ack, rcv->end);
+}
+
+/*
  * Has the receiver's last SYN or FIN reached the sender?  An endpoint we have
  * never seen send has nothing to acknowledge.  A SYN/ACK must acknowledge the
- * SYN exactly (RFC 9293 3.10.7.3: SND.UNA < SEG.ACK <= SND.NXT, and nothing
- * but the SYN was sent).
+ * SYN (tcpfsm_acks_syn()).
  */
 static bool tcpfsm_acks_ctl(const struct tcpfsm_peer *rcv,
 			    const struct tcpfsm_seg *seg)
@@ -362,7 +375,7 @@ static bool tcpfsm_acks_ctl(const struct tcpfsm_peer *rcv,
 	if (!(rcv->flags & TCPFSM_PEER_SEEN))
 		return true;
 	if (seg->flags & TCPFSM_TH_SYN)
-		return seg->ack == rcv->ctl_end;
+		return tcpfsm_acks_syn(rcv, seg->ack);
 	return !tcpfsm_seq_before(seg->ack, rcv->ctl_end);
 }
 
@@ -400,7 +413,8 @@ static u8 tcpfsm_rst_check(const struct tcpfsm_peer *snd,
 	u32 seq = seg->seq;
 
 	if (rcv->state == TCPFSM_STATE_SYN_SENT)
-		return (seg->flags & TCPFSM_TH_ACK) && seg->ack == rcv->end ?
+		return (seg->flags & TCPFSM_TH_ACK) &&
+		       tcpfsm_acks_syn(rcv, seg->ack) ?
 		       TCPFSM_REASON_NONE : TCPFSM_REASON_BAD_ACK;
 	if (!(snd->flags & TCPFSM_PEER_SEEN) || !(rcv->flags & TCPFSM_PEER_SEEN))
 		return TCPFSM_REASON_NONE;
@@ -470,7 +484,8 @@ static void tcpfsm_track(struct tcpfsm_peer *snd, struct tcpfsm_peer *rcv,
 	u32 win, ack;
 
 	if (seg->flags & TCPFSM_TH_SYN) {
-		snd->ctl_end = end;
+		/* Past the SYN, not its data: see tcpfsm_acks_syn(). */
+		snd->ctl_end = seg->seq + 1;
 		if (!(seg->flags & TCPFSM_TH_ACK))
 			snd->flags |= TCPFSM_PEER_ACTIVE;
 		if (seg->wscale != TCPFSM_WSCALE_NONE) {

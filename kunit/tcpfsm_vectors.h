@@ -758,6 +758,71 @@ static const struct tcpfsm_vstep tv_wscale_server_only[] = {
 		TV_ES, TV_INV(SEQ_WINDOW)),
 };
 
+/* ---- A SYN carrying data (TCP Fast Open, RFC 7413) ---- */
+
+/*
+ * A TFO client against a server without TFO: the SYN/ACK acknowledges the
+ * SYN only (ack = isn + 1), as the server's kernel sends it, and its socket
+ * is SYN-RECEIVED.  The client then sends the data again, from isn + 1,
+ * carrying the ACK of the server's SYN (tcp_rcv_fastopen_synack()).
+ */
+static const struct tcpfsm_vstep tv_tfo_server_acks_syn_only[] = {
+	TV_FIRST_C(TV_SYN, TV_CA, 0, 100, TV_SS, TV_LI, TV_OK),
+	TV_S(TV_SA, TV_SB, TV_CA + 1, 0, TV_ES, TV_SR, TV_OK),
+	TV_C(TV_PA, TV_CA + 1, TV_SB + 1, 100, TV_ES, TV_ES, TV_OK),
+	TV_S(TV_A, TV_SB + 1, TV_CA + 101, 0, TV_ES, TV_ES, TV_OK),
+	TV_C(TV_FA, TV_CA + 101, TV_SB + 1, 0, TV_F1, TV_CW, TV_OK),
+	TV_S(TV_FA, TV_SB + 1, TV_CA + 102, 0, TV_TW, TV_LA, TV_OK),
+	TV_C(TV_A, TV_CA + 102, TV_SB + 2, 0, TV_TW, TV_CL, TV_OK),
+};
+
+/* The same, the client's third segment a bare ACK at its SND.NXT first. */
+static const struct tcpfsm_vstep tv_tfo_server_acks_syn_only_bare[] = {
+	TV_FIRST_C(TV_SYN, TV_CD, 0, 1000, TV_SS, TV_LI, TV_OK),
+	TV_S(TV_SA, TV_SA0, TV_CD + 1, 0, TV_ES, TV_SR, TV_OK),
+	TV_C(TV_A, TV_CD + 1001, TV_SA0 + 1, 0, TV_ES, TV_ES, TV_OK),
+	TV_C(TV_PA, TV_CD + 1, TV_SA0 + 1, 1000, TV_ES, TV_ES, TV_OK),
+	TV_S(TV_A, TV_SA0 + 1, TV_CD + 1001, 0, TV_ES, TV_ES, TV_OK),
+};
+
+/*
+ * A server with TFO acknowledges the data too (ack = isn + 1 + len); one
+ * acknowledging part of it is acceptable as well (RFC 9293 3.10.7.3:
+ * SND.UNA < SEG.ACK =< SND.NXT; tcp_rcv_synsent_state_process()).  Beyond
+ * the data, or not covering the SYN, it is not.
+ */
+static const struct tcpfsm_vstep tv_tfo_server_acks_data[] = {
+	TV_FIRST_C(TV_SYN, TV_CB, 0, 200, TV_SS, TV_LI, TV_OK),
+	TV_S(TV_SA, TV_SC, TV_CB + 202, 0, TV_SS, TV_LI, TV_INV(BAD_ACK)),
+	TV_S(TV_SA, TV_SC, TV_CB, 0, TV_SS, TV_LI, TV_INV(BAD_ACK)),
+	TV_S(TV_SA, TV_SC, TV_CB + 201, 0, TV_ES, TV_SR, TV_OK),
+	TV_C(TV_A, TV_CB + 201, TV_SC + 1, 0, TV_ES, TV_ES, TV_OK),
+	TV_S(TV_PA, TV_SC + 1, TV_CB + 201, 50, TV_ES, TV_ES, TV_OK),
+};
+
+static const struct tcpfsm_vstep tv_tfo_server_acks_part[] = {
+	TV_FIRST_C(TV_SYN, TV_CC, 0, 200, TV_SS, TV_LI, TV_OK),
+	TV_S(TV_SA, TV_SD, TV_CC + 101, 0, TV_ES, TV_SR, TV_OK),
+	TV_C(TV_PA, TV_CC + 101, TV_SD + 1, 100, TV_ES, TV_ES, TV_OK),
+	TV_S(TV_A, TV_SD + 1, TV_CC + 201, 0, TV_ES, TV_ES, TV_OK),
+};
+
+/* A RST acknowledging the SYN but not its data resets SYN-SENT too. */
+static const struct tcpfsm_vstep tv_tfo_rst_acks_syn_only[] = {
+	TV_FIRST_C(TV_SYN, TV_CA, 0, 100, TV_SS, TV_LI, TV_OK),
+	TV_S(TV_RA, 0, TV_CA + 102, 0, TV_SS, TV_LI, TV_INV(BAD_ACK)),
+	TV_S(TV_RA, 0, TV_CA + 1, 0, TV_CL, TV_CL, TV_OK),
+};
+
+/* The retransmitted SYN of a TFO client, without the data, as Linux sends it. */
+static const struct tcpfsm_vstep tv_tfo_syn_retransmit[] = {
+	TV_FIRST_C(TV_SYN, TV_CB, 0, 100, TV_SS, TV_LI, TV_OK),
+	TV_S(TV_SA, TV_SA0, TV_CB + 1, 0, TV_ES, TV_SR, TV_OK),
+	TV_C(TV_SYN, TV_CB, 0, 0, TV_SS, TV_SR, TV_OK),
+	TV_S(TV_SA, TV_SA0, TV_CB + 1, 0, TV_ES, TV_SR, TV_OK),
+	TV_C(TV_PA, TV_CB + 1, TV_SA0 + 1, 100, TV_ES, TV_ES, TV_OK),
+};
+
 /* ---- RST with other flags (RFC 9293 3.10.7: the RST bit comes first) ---- */
 
 /* ESTABLISHED: reset at the exact sequence number, whatever else is set. */
@@ -941,6 +1006,12 @@ static const struct tcpfsm_vector tcpfsm_vectors[] = {
 	TV_VEC(wscale_both, false, 0),
 	TV_VEC(wscale_client_only, false, 0),
 	TV_VEC(wscale_server_only, false, 0),
+	TV_VEC(tfo_server_acks_syn_only, false, 0),
+	TV_VEC(tfo_server_acks_syn_only_bare, false, 0),
+	TV_VEC(tfo_server_acks_data, false, 0),
+	TV_VEC(tfo_server_acks_part, false, 0),
+	TV_VEC(tfo_rst_acks_syn_only, false, 0),
+	TV_VEC(tfo_syn_retransmit, false, 0),
 	TV_VEC(rst_syn_established, false, 0),
 	TV_VEC(rst_syn_ack_established, false, 0),
 	TV_VEC(rst_fin_established, false, 0),
