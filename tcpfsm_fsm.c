@@ -597,6 +597,8 @@ static u8 tcpfsm_step(struct tcpfsm_conn *c, const struct tcpfsm_seg *seg,
 		return TCPFSM_ACCEPT;
 
 	in = tcpfsm_input(kind, tcpfsm_acks_ctl(rcv, seg));
+	tcpfsm_fsm_cover(0, in, snd->state);
+	tcpfsm_fsm_cover(1, in, rcv->state);
 	next_snd = tcpfsm_snd[in][snd->state];
 	next_rcv = tcpfsm_rcv_state(rcv, in);
 	if (next_snd == S_NW || next_rcv == S_NW)

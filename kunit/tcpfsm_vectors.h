@@ -540,6 +540,22 @@ static const struct tcpfsm_vstep tv_syn_to_closed_endpoint[] = {
 	TV_S(TV_SYN, TV_SD + 1, 0, 0, TV_CL, TV_LI, TV_NEWC),
 };
 
+/*
+ * Choice pinned: a SYN/ACK once the connection is closed is out of place,
+ * even one whose ACK covers the TIME-WAIT endpoint's FIN (no stack sends
+ * that; the fuzzer's seed for tcpfsm_rcv[IN_SYNACK][TIME-WAIT]).
+ */
+static const struct tcpfsm_vstep tv_synack_to_time_wait[] = {
+	TV_FIRST_C(TV_SYN, TV_CC, 0, 0, TV_SS, TV_LI, TV_OK),
+	TV_S(TV_SA, TV_SB, TV_CC + 1, 0, TV_ES, TV_SR, TV_OK),
+	TV_C(TV_A, TV_CC + 1, TV_SB + 1, 0, TV_ES, TV_ES, TV_OK),
+	TV_C(TV_FA, TV_CC + 1, TV_SB + 1, 0, TV_F1, TV_CW, TV_OK),
+	TV_S(TV_FA, TV_SB + 1, TV_CC + 2, 0, TV_TW, TV_LA, TV_OK),
+	TV_S(TV_SA, TV_SB, TV_CC + 2, 0, TV_TW, TV_LA, TV_INV(UNEXPECTED)),
+	TV_C(TV_A, TV_CC + 2, TV_SB + 2, 0, TV_TW, TV_CL, TV_OK),
+	TV_S(TV_SA, TV_SB, TV_CC + 2, 0, TV_TW, TV_CL, TV_INV(UNEXPECTED)),
+};
+
 /* ---- Invalid segments ---- */
 
 /*
@@ -990,6 +1006,7 @@ static const struct tcpfsm_vector tcpfsm_vectors[] = {
 	TV_VEC(new_syn_closed, false, 0),
 	TV_VEC(new_syn_after_timeout, false, 0),
 	TV_VEC(syn_to_closed_endpoint, false, 0),
+	TV_VEC(synack_to_time_wait, false, 0),
 	TV_VEC(invalid_flags, false, 0),
 	TV_VEC(invalid_first, false, 0),
 	TV_VEC(out_of_window, false, 0),
