@@ -272,26 +272,69 @@ const char *tcpfsm_reason_name(u8 reason)
 EXPORT_SYMBOL_IF_KUNIT(tcpfsm_reason_name);
 
 /*
- * The flag combinations TCP sends, as nf_conntrack's tcp_valid_flags[]:
- * PSH, ECE and CWR change nothing here and are masked off first.
+ * What each flag combination is, decided by what a receiving Linux stack
+ * (6.1, net/ipv4/tcp_input.c and tcp_minisocks.c) does with it, as RFC 9293
+ * 3.10.7 orders the checks: sequence number, then the RST bit, then the SYN
+ * bit, then the ACK bit.  PSH, ECE and CWR are masked off first: no state
+ * processing looks at them.  Where a state treats a combination its own way,
+ * the transition tables and tcpfsm_rst_check() follow it.
  */
 u8 tcpfsm_seg_kind(u8 flags)
 {
-	switch (flags & ~(TCPFSM_TH_PSH | TCPFSM_TH_ECE | TCPFSM_TH_CWR)) {
+	u8 f = flags & ~(TCPFSM_TH_PSH | TCPFSM_TH_ECE | TCPFSM_TH_CWR);
+
+	/*
+	 * RST with anything else set is a RST: Linux tests th->rst before
+	 * th->syn and never looks at FIN or URG on a RST, in every state:
+	 * RST+SYN	tcp_validate_incoming() step 2 resets a synchronised
+	 *		socket at the exact sequence number before step 4 ever
+	 *		sees the SYN; tcp_check_req() resets SYN-RECEIVED on
+	 *		"flg & (TCP_FLAG_RST | TCP_FLAG_SYN)"; tcp_timewait_
+	 *		state_process() kills TIME-WAIT on "th->rst"
+	 * RST+SYN+ACK	the same, and tcp_rcv_synsent_state_process() resets
+	 *		SYN-SENT on "th->rst" once the ACK is acceptable
+	 * RST+FIN(+ACK)	the same: FIN is only processed after step 2
+	 * RST+URG	the same: urgent data is step 6
+	 * RST+PSH	PSH is masked off: a plain RST
+	 * all flags	the same as RST+SYN+ACK
+	 * LISTEN drops every RST (tcp_rcv_state_process(): "if (th->rst)
+	 * goto discard"), SYN-SENT one without an acceptable ACK: the tables
+	 * and tcpfsm_rst_check() say so for every kind of RST alike.
+	 */
+	if (f & TCPFSM_TH_RST)
+		return TCPFSM_SEG_RST;
+	switch (f) {
+	/*
+	 * SYN		LISTEN: tcp_conn_request(); SYN-SENT: simultaneous open
+	 * SYN+URG	the same: URG is never looked at on a SYN
+	 */
 	case TCPFSM_TH_SYN:
 	case TCPFSM_TH_SYN | TCPFSM_TH_URG:
 		return TCPFSM_SEG_SYN;
+	/* SYN+ACK	SYN-SENT: tcp_rcv_synsent_state_process() */
 	case TCPFSM_TH_SYN | TCPFSM_TH_ACK:
 		return TCPFSM_SEG_SYNACK;
+	/* FIN+ACK(+URG)	step 8 of tcp_rcv_state_process(): tcp_fin() */
 	case TCPFSM_TH_FIN | TCPFSM_TH_ACK:
 	case TCPFSM_TH_FIN | TCPFSM_TH_ACK | TCPFSM_TH_URG:
 		return TCPFSM_SEG_FIN;
+	/* ACK(+URG)	step 5, tcp_ack() */
 	case TCPFSM_TH_ACK:
 	case TCPFSM_TH_ACK | TCPFSM_TH_URG:
 		return TCPFSM_SEG_ACK;
-	case TCPFSM_TH_RST:
-	case TCPFSM_TH_RST | TCPFSM_TH_ACK:
-		return TCPFSM_SEG_RST;
+	/*
+	 * SYN+FIN(+ACK,+URG)	LISTEN drops it ("if (th->fin) goto discard");
+	 *		a synchronised socket answers the SYN with a challenge
+	 *		ACK and drops the segment (tcp_validate_incoming() step
+	 *		4).  Not followed here: SYN-SENT takes it for a SYN or
+	 *		SYN/ACK and ignores the FIN, tcp_check_req() resets
+	 *		SYN-RECEIVED on its SYN unless it is at the client's ISN.
+	 * FIN, FIN+URG	no ACK: tcp_rcv_established() and tcp_rcv_state_
+	 *		process() drop "!th->ack && !th->rst && !th->syn";
+	 *		LISTEN drops it too, SYN-SENT drops what has neither SYN
+	 *		nor RST
+	 * URG, none	the same
+	 */
 	default:
 		return TCPFSM_SEG_INVALID;
 	}
@@ -306,10 +349,23 @@ static u32 tcpfsm_seg_end(const struct tcpfsm_seg *seg)
 }
 
 /*
+ * Does @ack acknowledge the receiver's SYN, and nothing it has not sent
+ * (RFC 9293 3.10.7.3: SND.UNA < SEG.ACK =< SND.NXT)?  A SYN's ctl_end is just
+ * past the SYN itself, so a SYN that carried data (TCP Fast Open) is
+ * acknowledged by a server without TFO, which acks the SYN alone and has the
+ * data sent again after the handshake, as by one with TFO, which acks the
+ * data too (tcp_rcv_synsent_state_process() takes both).
+ */
+static bool tcpfsm_acks_syn(const struct tcpfsm_peer *rcv, u32 ack)
+{
+	return !tcpfsm_seq_before(ack, rcv->ctl_end) &&
+	       !tcpfsm_seq_after(ack, rcv->end);
+}
+
+/*
  * Has the receiver's last SYN or FIN reached the sender?  An endpoint we have
  * never seen send has nothing to acknowledge.  A SYN/ACK must acknowledge the
- * SYN exactly (RFC 9293 3.10.7.3: SND.UNA < SEG.ACK <= SND.NXT, and nothing
- * but the SYN was sent).
+ * SYN (tcpfsm_acks_syn()).
  */
 static bool tcpfsm_acks_ctl(const struct tcpfsm_peer *rcv,
 			    const struct tcpfsm_seg *seg)
@@ -319,7 +375,7 @@ static bool tcpfsm_acks_ctl(const struct tcpfsm_peer *rcv,
 	if (!(rcv->flags & TCPFSM_PEER_SEEN))
 		return true;
 	if (seg->flags & TCPFSM_TH_SYN)
-		return seg->ack == rcv->ctl_end;
+		return tcpfsm_acks_syn(rcv, seg->ack);
 	return !tcpfsm_seq_before(seg->ack, rcv->ctl_end);
 }
 
@@ -340,13 +396,15 @@ static u8 tcpfsm_input(u8 kind, bool acks)
 }
 
 /*
- * RST acceptance (RFC 5961 3.2, RFC 9293 3.10.7): in SYN-SENT a reset counts
- * only if it acknowledges the SYN.  Elsewhere it must sit exactly at the
- * receiver's next expected sequence number; one that is merely in the window
- * makes the receiver send a challenge ACK and keep its state, and one outside
- * the window is a blind reset.  rcv_nxt is not on the wire: it is the
- * sender's end of data, or what the receiver last acknowledged.  After the
- * sender's FIN the kernel also accepts rcv_nxt - 1 (tcp_reset_check()).
+ * RST acceptance (RFC 5961 3.2, RFC 9293 3.10.7), the same whatever other
+ * flags the RST carries (tcpfsm_seg_kind()): in SYN-SENT a reset counts only
+ * if it acknowledges the SYN (tcp_rcv_synsent_state_process()).  Elsewhere
+ * it must sit exactly at the receiver's next expected sequence number; one
+ * that is merely in the window makes the receiver send a challenge ACK and
+ * keep its state, and one outside the window is a blind reset.  rcv_nxt is
+ * not on the wire: it is the sender's end of data, or what the receiver last
+ * acknowledged.  After the sender's FIN the kernel also accepts rcv_nxt - 1
+ * (tcp_reset_check()).
  */
 static u8 tcpfsm_rst_check(const struct tcpfsm_peer *snd,
 			   const struct tcpfsm_peer *rcv,
@@ -355,7 +413,8 @@ static u8 tcpfsm_rst_check(const struct tcpfsm_peer *snd,
 	u32 seq = seg->seq;
 
 	if (rcv->state == TCPFSM_STATE_SYN_SENT)
-		return (seg->flags & TCPFSM_TH_ACK) && seg->ack == rcv->end ?
+		return (seg->flags & TCPFSM_TH_ACK) &&
+		       tcpfsm_acks_syn(rcv, seg->ack) ?
 		       TCPFSM_REASON_NONE : TCPFSM_REASON_BAD_ACK;
 	if (!(snd->flags & TCPFSM_PEER_SEEN) || !(rcv->flags & TCPFSM_PEER_SEEN))
 		return TCPFSM_REASON_NONE;
@@ -425,7 +484,8 @@ static void tcpfsm_track(struct tcpfsm_peer *snd, struct tcpfsm_peer *rcv,
 	u32 win, ack;
 
 	if (seg->flags & TCPFSM_TH_SYN) {
-		snd->ctl_end = end;
+		/* Past the SYN, not its data: see tcpfsm_acks_syn(). */
+		snd->ctl_end = seg->seq + 1;
 		if (!(seg->flags & TCPFSM_TH_ACK))
 			snd->flags |= TCPFSM_PEER_ACTIVE;
 		if (seg->wscale != TCPFSM_WSCALE_NONE) {
@@ -537,6 +597,8 @@ static u8 tcpfsm_step(struct tcpfsm_conn *c, const struct tcpfsm_seg *seg,
 		return TCPFSM_ACCEPT;
 
 	in = tcpfsm_input(kind, tcpfsm_acks_ctl(rcv, seg));
+	tcpfsm_fsm_cover(0, in, snd->state);
+	tcpfsm_fsm_cover(1, in, rcv->state);
 	next_snd = tcpfsm_snd[in][snd->state];
 	next_rcv = tcpfsm_rcv_state(rcv, in);
 	if (next_snd == S_NW || next_rcv == S_NW)

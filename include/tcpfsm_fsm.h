@@ -110,6 +110,19 @@ static inline unsigned int tcpfsm_changed(const struct tcpfsm_conn *c,
 	       (c->peer[1].state != res->old_state[1]) << 1;
 }
 
+/*
+ * Called with each transition-table cell a segment looks up: @table 0 is
+ * tcpfsm_snd, 1 tcpfsm_rcv, @in the input, @state the endpoint's state.
+ * tools/fsm-user's fuzz build defines TCPFSM_FSM_COVERAGE to count which
+ * cells the fuzzer reaches; everywhere else, the kernel included, it is
+ * empty and compiles to nothing.
+ */
+#ifdef TCPFSM_FSM_COVERAGE
+void tcpfsm_fsm_cover(unsigned int table, unsigned int in, unsigned int state);
+#else
+#define tcpfsm_fsm_cover(table, in, state) do { } while (0)
+#endif
+
 u8 tcpfsm_seg_kind(u8 flags);
 const char *tcpfsm_state_name(u8 state);
 const char *tcpfsm_kind_name(u8 kind);

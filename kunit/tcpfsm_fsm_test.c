@@ -450,13 +450,18 @@ static struct kunit_suite tcpfsm_properties_suite = {
 
 /* ---- tcpfsm_fsm_basics ---- */
 
-/* The flag combinations TCP sends (nf_conntrack's tcp_valid_flags[]). */
+/*
+ * The flag combinations a receiving Linux stack acts on: RST first,
+ * whatever else is set (RFC 9293 3.10.7), then SYN, FIN and ACK.
+ */
 static u8 tcpfsm_expected_kind(u8 flags)
 {
 	const u8 F = TCPFSM_TH_FIN, S = TCPFSM_TH_SYN, R = TCPFSM_TH_RST;
 	const u8 A = TCPFSM_TH_ACK, U = TCPFSM_TH_URG;
 
 	flags &= F | S | R | A | U;	/* PSH, ECE and CWR never matter */
+	if (flags & R)
+		return TCPFSM_SEG_RST;
 	if (flags == S || flags == (S | U))
 		return TCPFSM_SEG_SYN;
 	if (flags == (S | A))
@@ -465,8 +470,6 @@ static u8 tcpfsm_expected_kind(u8 flags)
 		return TCPFSM_SEG_FIN;
 	if (flags == A || flags == (A | U))
 		return TCPFSM_SEG_ACK;
-	if (flags == R || flags == (R | A))
-		return TCPFSM_SEG_RST;
 	return TCPFSM_SEG_INVALID;
 }
 
@@ -496,15 +499,19 @@ static void seg_kind_examples(struct kunit *test)
 		{ TV_R, TCPFSM_SEG_RST },
 		{ TV_RA, TCPFSM_SEG_RST },
 		{ TV_R | TCPFSM_TH_PSH, TCPFSM_SEG_RST },
+		{ TCPFSM_TH_SYN | TCPFSM_TH_RST, TCPFSM_SEG_RST },
+		{ TCPFSM_TH_SYN | TCPFSM_TH_RST | TCPFSM_TH_ACK, TCPFSM_SEG_RST },
+		{ TCPFSM_TH_RST | TCPFSM_TH_FIN, TCPFSM_SEG_RST },
+		{ TCPFSM_TH_RST | TCPFSM_TH_URG, TCPFSM_SEG_RST },
+		{ 0xff, TCPFSM_SEG_RST },
 		{ TCPFSM_TH_SYN | TCPFSM_TH_FIN, TCPFSM_SEG_INVALID },
-		{ TCPFSM_TH_SYN | TCPFSM_TH_RST, TCPFSM_SEG_INVALID },
-		{ TCPFSM_TH_RST | TCPFSM_TH_FIN, TCPFSM_SEG_INVALID },
+		{ TCPFSM_TH_SYN | TCPFSM_TH_FIN | TCPFSM_TH_ACK, TCPFSM_SEG_INVALID },
 		{ TCPFSM_TH_FIN, TCPFSM_SEG_INVALID },
 		{ TCPFSM_TH_FIN | TCPFSM_TH_PSH | TCPFSM_TH_URG,
 		  TCPFSM_SEG_INVALID },
 		{ 0, TCPFSM_SEG_INVALID },
 		{ TCPFSM_TH_PSH, TCPFSM_SEG_INVALID },
-		{ 0xff, TCPFSM_SEG_INVALID },
+		{ 0xff & ~TCPFSM_TH_RST, TCPFSM_SEG_INVALID },
 	};
 	unsigned int i;
 

@@ -540,8 +540,30 @@ static const struct tcpfsm_vstep tv_syn_to_closed_endpoint[] = {
 	TV_S(TV_SYN, TV_SD + 1, 0, 0, TV_CL, TV_LI, TV_NEWC),
 };
 
+/*
+ * Choice pinned: a SYN/ACK once the connection is closed is out of place,
+ * even one whose ACK covers the TIME-WAIT endpoint's FIN (no stack sends
+ * that; the fuzzer's seed for tcpfsm_rcv[IN_SYNACK][TIME-WAIT]).
+ */
+static const struct tcpfsm_vstep tv_synack_to_time_wait[] = {
+	TV_FIRST_C(TV_SYN, TV_CC, 0, 0, TV_SS, TV_LI, TV_OK),
+	TV_S(TV_SA, TV_SB, TV_CC + 1, 0, TV_ES, TV_SR, TV_OK),
+	TV_C(TV_A, TV_CC + 1, TV_SB + 1, 0, TV_ES, TV_ES, TV_OK),
+	TV_C(TV_FA, TV_CC + 1, TV_SB + 1, 0, TV_F1, TV_CW, TV_OK),
+	TV_S(TV_FA, TV_SB + 1, TV_CC + 2, 0, TV_TW, TV_LA, TV_OK),
+	TV_S(TV_SA, TV_SB, TV_CC + 2, 0, TV_TW, TV_LA, TV_INV(UNEXPECTED)),
+	TV_C(TV_A, TV_CC + 2, TV_SB + 2, 0, TV_TW, TV_CL, TV_OK),
+	TV_S(TV_SA, TV_SB, TV_CC + 2, 0, TV_TW, TV_CL, TV_INV(UNEXPECTED)),
+};
+
 /* ---- Invalid segments ---- */
 
+/*
+ * What a synchronised Linux endpoint drops or answers with a challenge ACK
+ * and nothing else (tcp_validate_incoming(), tcp_rcv_established()): a SYN
+ * with a FIN, a FIN without an ACK, no flags, PSH or URG alone.  The
+ * combinations with RST have their own vectors: they reset.
+ */
 static const struct tcpfsm_vstep tv_invalid_flags[] = {
 	TV_FIRST_C(TV_SYN, TV_CA, 0, 0, TV_SS, TV_LI, TV_OK),
 	TV_S(TV_SA, TV_SA0, TV_CA + 1, 0, TV_ES, TV_SR, TV_OK),
@@ -550,16 +572,13 @@ static const struct tcpfsm_vstep tv_invalid_flags[] = {
 			     TV_WIN, TV_NOWS, TV_ES, TV_ES, TV_INV(BAD_FLAGS))
 	TV_BAD(TV_C2S, TCPFSM_TH_SYN | TCPFSM_TH_FIN),
 	TV_BAD(TV_S2C, TCPFSM_TH_SYN | TCPFSM_TH_FIN | TCPFSM_TH_ACK),
-	TV_BAD(TV_C2S, TCPFSM_TH_SYN | TCPFSM_TH_RST),
-	TV_BAD(TV_S2C, TCPFSM_TH_SYN | TCPFSM_TH_RST | TCPFSM_TH_ACK),
 	TV_BAD(TV_C2S, 0),
 	TV_BAD(TV_S2C, TCPFSM_TH_FIN),
 	TV_BAD(TV_C2S, TCPFSM_TH_FIN | TCPFSM_TH_PSH),
-	TV_BAD(TV_S2C, TCPFSM_TH_RST | TCPFSM_TH_FIN),
-	TV_BAD(TV_C2S, TCPFSM_TH_RST | TCPFSM_TH_FIN | TCPFSM_TH_ACK),
 	TV_BAD(TV_S2C, TCPFSM_TH_PSH),
 	TV_BAD(TV_C2S, TCPFSM_TH_URG),
-	TV_BAD(TV_S2C, 0xff),
+	TV_BAD(TV_S2C, TCPFSM_TH_SYN | TCPFSM_TH_FIN | TCPFSM_TH_URG |
+		       TCPFSM_TH_PSH | TCPFSM_TH_ACK),
 #undef TV_BAD
 	TV_C(TV_A, TV_CA + 1, TV_SA0 + 1, 0, TV_ES, TV_ES, TV_OK),
 };
@@ -755,6 +774,196 @@ static const struct tcpfsm_vstep tv_wscale_server_only[] = {
 		TV_ES, TV_INV(SEQ_WINDOW)),
 };
 
+/* ---- A SYN carrying data (TCP Fast Open, RFC 7413) ---- */
+
+/*
+ * A TFO client against a server without TFO: the SYN/ACK acknowledges the
+ * SYN only (ack = isn + 1), as the server's kernel sends it, and its socket
+ * is SYN-RECEIVED.  The client then sends the data again, from isn + 1,
+ * carrying the ACK of the server's SYN (tcp_rcv_fastopen_synack()).
+ */
+static const struct tcpfsm_vstep tv_tfo_server_acks_syn_only[] = {
+	TV_FIRST_C(TV_SYN, TV_CA, 0, 100, TV_SS, TV_LI, TV_OK),
+	TV_S(TV_SA, TV_SB, TV_CA + 1, 0, TV_ES, TV_SR, TV_OK),
+	TV_C(TV_PA, TV_CA + 1, TV_SB + 1, 100, TV_ES, TV_ES, TV_OK),
+	TV_S(TV_A, TV_SB + 1, TV_CA + 101, 0, TV_ES, TV_ES, TV_OK),
+	TV_C(TV_FA, TV_CA + 101, TV_SB + 1, 0, TV_F1, TV_CW, TV_OK),
+	TV_S(TV_FA, TV_SB + 1, TV_CA + 102, 0, TV_TW, TV_LA, TV_OK),
+	TV_C(TV_A, TV_CA + 102, TV_SB + 2, 0, TV_TW, TV_CL, TV_OK),
+};
+
+/* The same, the client's third segment a bare ACK at its SND.NXT first. */
+static const struct tcpfsm_vstep tv_tfo_server_acks_syn_only_bare[] = {
+	TV_FIRST_C(TV_SYN, TV_CD, 0, 1000, TV_SS, TV_LI, TV_OK),
+	TV_S(TV_SA, TV_SA0, TV_CD + 1, 0, TV_ES, TV_SR, TV_OK),
+	TV_C(TV_A, TV_CD + 1001, TV_SA0 + 1, 0, TV_ES, TV_ES, TV_OK),
+	TV_C(TV_PA, TV_CD + 1, TV_SA0 + 1, 1000, TV_ES, TV_ES, TV_OK),
+	TV_S(TV_A, TV_SA0 + 1, TV_CD + 1001, 0, TV_ES, TV_ES, TV_OK),
+};
+
+/*
+ * A server with TFO acknowledges the data too (ack = isn + 1 + len); one
+ * acknowledging part of it is acceptable as well (RFC 9293 3.10.7.3:
+ * SND.UNA < SEG.ACK =< SND.NXT; tcp_rcv_synsent_state_process()).  Beyond
+ * the data, or not covering the SYN, it is not.
+ */
+static const struct tcpfsm_vstep tv_tfo_server_acks_data[] = {
+	TV_FIRST_C(TV_SYN, TV_CB, 0, 200, TV_SS, TV_LI, TV_OK),
+	TV_S(TV_SA, TV_SC, TV_CB + 202, 0, TV_SS, TV_LI, TV_INV(BAD_ACK)),
+	TV_S(TV_SA, TV_SC, TV_CB, 0, TV_SS, TV_LI, TV_INV(BAD_ACK)),
+	TV_S(TV_SA, TV_SC, TV_CB + 201, 0, TV_ES, TV_SR, TV_OK),
+	TV_C(TV_A, TV_CB + 201, TV_SC + 1, 0, TV_ES, TV_ES, TV_OK),
+	TV_S(TV_PA, TV_SC + 1, TV_CB + 201, 50, TV_ES, TV_ES, TV_OK),
+};
+
+static const struct tcpfsm_vstep tv_tfo_server_acks_part[] = {
+	TV_FIRST_C(TV_SYN, TV_CC, 0, 200, TV_SS, TV_LI, TV_OK),
+	TV_S(TV_SA, TV_SD, TV_CC + 101, 0, TV_ES, TV_SR, TV_OK),
+	TV_C(TV_PA, TV_CC + 101, TV_SD + 1, 100, TV_ES, TV_ES, TV_OK),
+	TV_S(TV_A, TV_SD + 1, TV_CC + 201, 0, TV_ES, TV_ES, TV_OK),
+};
+
+/* A RST acknowledging the SYN but not its data resets SYN-SENT too. */
+static const struct tcpfsm_vstep tv_tfo_rst_acks_syn_only[] = {
+	TV_FIRST_C(TV_SYN, TV_CA, 0, 100, TV_SS, TV_LI, TV_OK),
+	TV_S(TV_RA, 0, TV_CA + 102, 0, TV_SS, TV_LI, TV_INV(BAD_ACK)),
+	TV_S(TV_RA, 0, TV_CA + 1, 0, TV_CL, TV_CL, TV_OK),
+};
+
+/* The retransmitted SYN of a TFO client, without the data, as Linux sends it. */
+static const struct tcpfsm_vstep tv_tfo_syn_retransmit[] = {
+	TV_FIRST_C(TV_SYN, TV_CB, 0, 100, TV_SS, TV_LI, TV_OK),
+	TV_S(TV_SA, TV_SA0, TV_CB + 1, 0, TV_ES, TV_SR, TV_OK),
+	TV_C(TV_SYN, TV_CB, 0, 0, TV_SS, TV_SR, TV_OK),
+	TV_S(TV_SA, TV_SA0, TV_CB + 1, 0, TV_ES, TV_SR, TV_OK),
+	TV_C(TV_PA, TV_CB + 1, TV_SA0 + 1, 100, TV_ES, TV_ES, TV_OK),
+};
+
+/* ---- RST with other flags (RFC 9293 3.10.7: the RST bit comes first) ---- */
+
+/* ESTABLISHED: reset at the exact sequence number, whatever else is set. */
+static const struct tcpfsm_vstep tv_rst_syn_established[] = {
+	TV_FIRST_C(TV_SYN, TV_CA, 0, 0, TV_SS, TV_LI, TV_OK),
+	TV_S(TV_SA, TV_SB, TV_CA + 1, 0, TV_ES, TV_SR, TV_OK),
+	TV_C(TV_A, TV_CA + 1, TV_SB + 1, 0, TV_ES, TV_ES, TV_OK),
+	TV_C(TCPFSM_TH_SYN | TCPFSM_TH_RST, TV_CA + 1, 0, 0, TV_CL, TV_CL,
+	     TV_OK),
+};
+
+static const struct tcpfsm_vstep tv_rst_syn_ack_established[] = {
+	TV_FIRST_C(TV_SYN, TV_CB, 0, 0, TV_SS, TV_LI, TV_OK),
+	TV_S(TV_SA, TV_SC, TV_CB + 1, 0, TV_ES, TV_SR, TV_OK),
+	TV_C(TV_A, TV_CB + 1, TV_SC + 1, 0, TV_ES, TV_ES, TV_OK),
+	TV_S(TCPFSM_TH_SYN | TCPFSM_TH_RST | TCPFSM_TH_ACK, TV_SC + 1,
+	     TV_CB + 1, 0, TV_CL, TV_CL, TV_OK),
+};
+
+static const struct tcpfsm_vstep tv_rst_fin_established[] = {
+	TV_FIRST_C(TV_SYN, TV_CC, 0, 0, TV_SS, TV_LI, TV_OK),
+	TV_S(TV_SA, TV_SD, TV_CC + 1, 0, TV_ES, TV_SR, TV_OK),
+	TV_C(TV_A, TV_CC + 1, TV_SD + 1, 0, TV_ES, TV_ES, TV_OK),
+	TV_C(TCPFSM_TH_RST | TCPFSM_TH_FIN, TV_CC + 1, 0, 0, TV_CL, TV_CL,
+	     TV_OK),
+};
+
+static const struct tcpfsm_vstep tv_rst_fin_ack_established[] = {
+	TV_FIRST_C(TV_SYN, TV_CD, 0, 0, TV_SS, TV_LI, TV_OK),
+	TV_S(TV_SA, TV_SA0, TV_CD + 1, 0, TV_ES, TV_SR, TV_OK),
+	TV_C(TV_A, TV_CD + 1, TV_SA0 + 1, 0, TV_ES, TV_ES, TV_OK),
+	TV_S(TCPFSM_TH_RST | TCPFSM_TH_FIN | TCPFSM_TH_ACK, TV_SA0 + 1,
+	     TV_CD + 1, 0, TV_CL, TV_CL, TV_OK),
+};
+
+static const struct tcpfsm_vstep tv_rst_urg_established[] = {
+	TV_FIRST_C(TV_SYN, TV_CA, 0, 0, TV_SS, TV_LI, TV_OK),
+	TV_S(TV_SA, TV_SC, TV_CA + 1, 0, TV_ES, TV_SR, TV_OK),
+	TV_C(TV_A, TV_CA + 1, TV_SC + 1, 0, TV_ES, TV_ES, TV_OK),
+	TV_C(TCPFSM_TH_RST | TCPFSM_TH_URG, TV_CA + 1, 0, 0, TV_CL, TV_CL,
+	     TV_OK),
+};
+
+static const struct tcpfsm_vstep tv_rst_psh_established[] = {
+	TV_FIRST_C(TV_SYN, TV_CB, 0, 0, TV_SS, TV_LI, TV_OK),
+	TV_S(TV_SA, TV_SD, TV_CB + 1, 0, TV_ES, TV_SR, TV_OK),
+	TV_C(TV_A, TV_CB + 1, TV_SD + 1, 0, TV_ES, TV_ES, TV_OK),
+	TV_S(TCPFSM_TH_RST | TCPFSM_TH_PSH, TV_SD + 1, 0, 0, TV_CL, TV_CL,
+	     TV_OK),
+};
+
+static const struct tcpfsm_vstep tv_rst_all_flags_established[] = {
+	TV_FIRST_C(TV_SYN, TV_CC, 0, 0, TV_SS, TV_LI, TV_OK),
+	TV_S(TV_SA, TV_SB, TV_CC + 1, 0, TV_ES, TV_SR, TV_OK),
+	TV_C(TV_A, TV_CC + 1, TV_SB + 1, 0, TV_ES, TV_ES, TV_OK),
+	TV_C(0xff, TV_CC + 1, TV_SB + 1, 0, TV_CL, TV_CL, TV_OK),
+};
+
+/*
+ * The same combinations are held to RFC 5961 as a plain RST: in the window
+ * but not exact, a challenge; far outside it, a blind reset.
+ */
+static const struct tcpfsm_vstep tv_rst_flags_not_exact[] = {
+	TV_FIRST_C(TV_SYN, TV_CD, 0, 0, TV_SS, TV_LI, TV_OK),
+	TV_S(TV_SA, TV_SB, TV_CD + 1, 0, TV_ES, TV_SR, TV_OK),
+	TV_C(TV_A, TV_CD + 1, TV_SB + 1, 0, TV_ES, TV_ES, TV_OK),
+	TV_C(TCPFSM_TH_RST | TCPFSM_TH_FIN, TV_CD + 100, 0, 0, TV_ES, TV_ES,
+	     TV_IGN(RST_CHALLENGE)),
+	TV_S(TCPFSM_TH_SYN | TCPFSM_TH_RST, TV_SB + 1 + 0x40000000U, 0, 0,
+	     TV_ES, TV_ES, TV_INV(RST_WINDOW)),
+	TV_C(0xff, TV_CD + 1 - 0x30000000U, TV_SB + 1, 0, TV_ES, TV_ES,
+	     TV_INV(RST_WINDOW)),
+	TV_S(TCPFSM_TH_RST | TCPFSM_TH_URG, TV_SB + 1, 0, 0, TV_CL, TV_CL,
+	     TV_OK),
+};
+
+/*
+ * SYN-SENT (tcp_rcv_synsent_state_process()): a RST counts if it carries
+ * an acceptable ACK, whatever else is set; without an ACK it is dropped.
+ */
+static const struct tcpfsm_vstep tv_rst_syn_syn_sent[] = {
+	TV_FIRST_C(TV_SYN, TV_CA, 0, 0, TV_SS, TV_LI, TV_OK),
+	TV_S(TCPFSM_TH_SYN | TCPFSM_TH_RST, TV_SD, 0, 0, TV_SS, TV_LI,
+	     TV_INV(BAD_ACK)),
+	TV_S(TCPFSM_TH_SYN | TCPFSM_TH_RST | TCPFSM_TH_ACK, TV_SD, TV_CA + 2,
+	     0, TV_SS, TV_LI, TV_INV(BAD_ACK)),
+	TV_S(TCPFSM_TH_SYN | TCPFSM_TH_RST | TCPFSM_TH_ACK, TV_SD, TV_CA + 1,
+	     0, TV_CL, TV_CL, TV_OK),
+};
+
+/* LISTEN (tcp_rcv_state_process()): RST with a SYN opens nothing. */
+static const struct tcpfsm_vstep tv_rst_syn_listen[] = {
+	TV_FIRST_C(TCPFSM_TH_SYN | TCPFSM_TH_RST, TV_CB, 0, 0, TV_CL, TV_CL,
+		   TV_IGN(UNEXPECTED)),
+	TV_FIRST_C(0xff, TV_CB, 0, 0, TV_CL, TV_CL, TV_IGN(UNEXPECTED)),
+	TV_FIRST_C(TV_SYN, TV_CB, 0, 0, TV_SS, TV_LI, TV_OK),
+	/* the client aborts its connect(): the listener keeps listening */
+	TV_C(TCPFSM_TH_RST | TCPFSM_TH_FIN, TV_CB + 1, 0, 0, TV_CL, TV_LI,
+	     TV_OK),
+};
+
+/*
+ * SYN-RECEIVED of a passive open (tcp_check_req(): "flg & (TCP_FLAG_RST |
+ * TCP_FLAG_SYN)" resets the request): back to LISTEN.
+ */
+static const struct tcpfsm_vstep tv_rst_fin_syn_received[] = {
+	TV_FIRST_C(TV_SYN, TV_CC, 0, 0, TV_SS, TV_LI, TV_OK),
+	TV_S(TV_SA, TV_SA0, TV_CC + 1, 0, TV_ES, TV_SR, TV_OK),
+	TV_C(TCPFSM_TH_RST | TCPFSM_TH_FIN | TCPFSM_TH_ACK, TV_CC + 1,
+	     TV_SA0 + 1, 0, TV_CL, TV_LI, TV_OK),
+};
+
+/* TIME-WAIT (tcp_timewait_state_process(): "th->rst" kills it). */
+static const struct tcpfsm_vstep tv_rst_syn_time_wait[] = {
+	TV_FIRST_C(TV_SYN, TV_CD, 0, 0, TV_SS, TV_LI, TV_OK),
+	TV_S(TV_SA, TV_SC, TV_CD + 1, 0, TV_ES, TV_SR, TV_OK),
+	TV_C(TV_A, TV_CD + 1, TV_SC + 1, 0, TV_ES, TV_ES, TV_OK),
+	TV_S(TV_FA, TV_SC + 1, TV_CD + 1, 0, TV_CW, TV_F1, TV_OK),
+	TV_C(TV_A, TV_CD + 1, TV_SC + 2, 0, TV_CW, TV_F2, TV_OK),
+	TV_C(TV_FA, TV_CD + 1, TV_SC + 2, 0, TV_LA, TV_TW, TV_OK),
+	TV_S(TV_A, TV_SC + 2, TV_CD + 2, 0, TV_CL, TV_TW, TV_OK),
+	TV_C(TCPFSM_TH_SYN | TCPFSM_TH_RST, TV_CD + 2, 0, 0, TV_CL, TV_CL,
+	     TV_OK),
+};
+
 #define TV_VEC(n, pk, fl) \
 	{ .name = #n, .steps = tv_##n, .nsteps = ARRAY_SIZE(tv_##n), \
 	  .pickup = (pk), .conn_flags = (fl) }
@@ -797,6 +1006,7 @@ static const struct tcpfsm_vector tcpfsm_vectors[] = {
 	TV_VEC(new_syn_closed, false, 0),
 	TV_VEC(new_syn_after_timeout, false, 0),
 	TV_VEC(syn_to_closed_endpoint, false, 0),
+	TV_VEC(synack_to_time_wait, false, 0),
 	TV_VEC(invalid_flags, false, 0),
 	TV_VEC(invalid_first, false, 0),
 	TV_VEC(out_of_window, false, 0),
@@ -813,6 +1023,24 @@ static const struct tcpfsm_vector tcpfsm_vectors[] = {
 	TV_VEC(wscale_both, false, 0),
 	TV_VEC(wscale_client_only, false, 0),
 	TV_VEC(wscale_server_only, false, 0),
+	TV_VEC(tfo_server_acks_syn_only, false, 0),
+	TV_VEC(tfo_server_acks_syn_only_bare, false, 0),
+	TV_VEC(tfo_server_acks_data, false, 0),
+	TV_VEC(tfo_server_acks_part, false, 0),
+	TV_VEC(tfo_rst_acks_syn_only, false, 0),
+	TV_VEC(tfo_syn_retransmit, false, 0),
+	TV_VEC(rst_syn_established, false, 0),
+	TV_VEC(rst_syn_ack_established, false, 0),
+	TV_VEC(rst_fin_established, false, 0),
+	TV_VEC(rst_fin_ack_established, false, 0),
+	TV_VEC(rst_urg_established, false, 0),
+	TV_VEC(rst_psh_established, false, 0),
+	TV_VEC(rst_all_flags_established, false, 0),
+	TV_VEC(rst_flags_not_exact, false, 0),
+	TV_VEC(rst_syn_syn_sent, false, 0),
+	TV_VEC(rst_syn_listen, false, 0),
+	TV_VEC(rst_fin_syn_received, false, 0),
+	TV_VEC(rst_syn_time_wait, false, 0),
 };
 
 #endif /* _TCPFSM_VECTORS_H */

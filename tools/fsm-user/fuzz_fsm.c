@@ -17,11 +17,68 @@
  * a violation aborts with a description.
  *
  *   make -C tools/fsm-user fuzz-run FUZZ_SECONDS=60
+ *
+ * Built with TCPFSM_FSM_COVERAGE, it also counts the transition-table cells
+ * the inputs reach (tcpfsm_fsm_cover()) and, when TCPFSM_COVER_OUT names a
+ * file, writes them there at exit: "inputs N", then one line per cell,
+ * "snd|rcv INPUT STATE COUNT" (make fuzz-check, cover-report).
  */
 #include <stdio.h>
 #include <stdlib.h>
 
+#include <linux/kernel.h>
 #include "tcpfsm_props.h"
+
+#ifdef TCPFSM_FSM_COVERAGE
+/* The inputs in the order of tcpfsm_fsm.c's IN_* enum. */
+static const char *const input_names[] = {
+	"IN_SYN", "IN_SYNACK", "IN_SYNACK_NA", "IN_FIN", "IN_FIN_NA",
+	"IN_ACK", "IN_ACK_NA", "IN_RST",
+};
+
+#define NIN ARRAY_SIZE(input_names)
+
+static unsigned long long cells[2][NIN][__TCPFSM_STATE_MAX];
+static unsigned long long inputs;
+
+void tcpfsm_fsm_cover(unsigned int table, unsigned int in, unsigned int state)
+{
+	if (table > 1 || in >= NIN || state >= __TCPFSM_STATE_MAX) {
+		fprintf(stderr, "tcpfsm_fsm_cover(%u, %u, %u) out of range\n",
+			table, in, state);
+		abort();
+	}
+	cells[table][in][state]++;
+}
+
+static void cover_write(void)
+{
+	const char *path = getenv("TCPFSM_COVER_OUT");
+	unsigned int t, in, st;
+	FILE *f;
+
+	if (!path || !(f = fopen(path, "w")))
+		return;
+	fprintf(f, "inputs %llu\n", inputs);
+	for (t = 0; t < 2; t++)
+		for (in = 0; in < NIN; in++)
+			for (st = TCPFSM_STATE_ESTABLISHED; st < __TCPFSM_STATE_MAX; st++)
+				fprintf(f, "%s %s %s %llu\n", t ? "rcv" : "snd",
+					input_names[in], tcpfsm_state_name(st),
+					cells[t][in][st]);
+	fclose(f);
+}
+
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	(void)argc;
+	(void)argv;
+	atexit(cover_write);
+	return 0;
+}
+#endif
 
 static u32 get32(const u8 *p)
 {
@@ -45,6 +102,9 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 	struct tcpfsm_result res;
 	bool pickup, live = false;
 
+#ifdef TCPFSM_FSM_COVERAGE
+	inputs++;
+#endif
 	if (size < 1)
 		return 0;
 	pickup = data[0] & 1;

@@ -42,7 +42,7 @@ enum tcpfsm_seg_kind {
 	TCPFSM_SEG_SYNACK = 1,		/* SYN with ACK */
 	TCPFSM_SEG_FIN = 2,		/* FIN with ACK, with or without data */
 	TCPFSM_SEG_ACK = 3,		/* ACK, with or without data */
-	TCPFSM_SEG_RST = 4,		/* RST, with or without ACK */
+	TCPFSM_SEG_RST = 4,		/* RST, whatever else is set */
 	TCPFSM_SEG_INVALID = 5,		/* a flag combination TCP never sends */
 	__TCPFSM_SEG_MAX,
 };
@@ -50,7 +50,7 @@ enum tcpfsm_seg_kind {
 /* Why a segment was not accepted; each has a counter in the statistics. */
 enum tcpfsm_reason {
 	TCPFSM_REASON_NONE = 0,
-	TCPFSM_REASON_BAD_FLAGS,	/* SYN+FIN, SYN+RST, no flags, FIN without ACK, ... */
+	TCPFSM_REASON_BAD_FLAGS,	/* SYN+FIN, no flags, FIN without ACK, ... */
 	TCPFSM_REASON_SEQ_WINDOW,	/* sequence number outside the window */
 	TCPFSM_REASON_ACK_WINDOW,	/* acknowledges data never sent, or far too old */
 	TCPFSM_REASON_RST_WINDOW,	/* RST outside the window (blind reset, RFC 5961) */
