@@ -5,5 +5,5 @@
 . "$(dirname "$0")/lib.sh"
 
 tcpfsm_load max_flows=40000 netns_max_flows=40000
-/usr/bin/python3 "$(dirname "$0")/py/dumpresize.py" "$(load_size 3000)" "$(load_size 9000)"
+/usr/bin/python3 "$(dirname "$0")/py/dumpresize.py" "$(load_size 1000)" "$(load_size 12000)"
 tcpfsm_unload

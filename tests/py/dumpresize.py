@@ -29,15 +29,26 @@ def dst(i):
     return '10.80.%d.%d' % (i // 250, 1 + i % 250)
 
 
-def send(raw, first, n):
+def flows_in_g():
+    """Flows in g, from any thread: /proc/net is the main thread's view."""
+    with netns('g'), open('/proc/thread-self/net/stat/tcpfsm') as f:
+        return int(dict(l.split() for l in f)['flows'])
+
+
+def send(raw, first, n, step=None):
+    """SYNs for flows first .. first + n - 1; with step, waiting after each
+    step of them until the table holds them, which spreads the growth (and
+    the resizes) over several slow lists."""
     for i in range(first, first + n):
         raw.sendto(segment(SRC, dst(i), 40000, 80, SYN, seq=i), (dst(i), 0))
+        if step and (i + 1 - first) % step == 0:
+            wait_for('%d flows' % (i + 1), lambda: flows_in_g() >= i + 1)
 
 
 def slow_list():
     with _in_ns('g') as kw:
         p = subprocess.run([TCPFSM, 'list', '--json', '--rcvbuf', '4096',
-                            '--read-delay-ms', '5'], capture_output=True, text=True, **kw)
+                            '--read-delay-ms', '40'], capture_output=True, text=True, **kw)
     if p.returncode:
         raise Fail('tcpfsm list: exit %d: %s' % (p.returncode, p.stderr.strip()))
     return json.loads(p.stdout), p.stderr
@@ -53,7 +64,7 @@ def scenario(topo):
     wait_for('%d flows' % START, lambda: stats('g')['flows'] == START)
     before = {dst(i) for i in range(START)}
 
-    grower = threading.Thread(target=send, args=(raw, START, GROW))
+    grower = threading.Thread(target=send, args=(raw, START, GROW, 250))
     grower.start()
     lists = noted = 0
     while True:

@@ -16,15 +16,20 @@ half-open flows, client SYN-SENT, server SYN-RECEIVED.  Throughout:
     kernel's states;
   - every SYN reached the listener's stack, and each flooder's counters add
     up: every SYN made a flow or was counted as not tracked, and every flow
-    made is still there or was counted as evicted, expired or closed.
+    made is still there or was counted as evicted, expired or closed; the
+    slab cache never holds more flows than max_flows;
+  - a quota lowered by the host drains under the flood, idle connections
+    still kept.
 """
 import socket
+import subprocess
 import sys
 
-from tcpfsm import (SYN, Conn, Fail, accept, connect, ep, ip_batch, listener, log,
-                    main, netns, read_ns, segment, stats, wait_for)
+from tcpfsm import (SYN, TCPFSM, Conn, Fail, _in_ns, accept, connect, ep, ip_batch,
+                    listener, log, main, netns, read_ns, segment, stats)
 
 SHARE, MAX = int(sys.argv[1]), int(sys.argv[2])
+
 ES = 'ESTABLISHED'
 FLOODERS = ('x1', 'x2')
 IDLE = 5
@@ -87,6 +92,16 @@ def check_bounds():
     peak['all'] = max(peak.get('all', 0), st['flows_total'])
 
 
+def slab_active(name):
+    """Objects in use in slab cache name (/proc/slabinfo's active_objs)."""
+    with open('/proc/slabinfo') as f:
+        for line in f:
+            col = line.split()
+            if col and col[0] == name:
+                return int(col[1])
+    raise Fail('no slab cache %s' % name)
+
+
 def conn_in(ns, port):
     """A connection on ns's loopback, tracked ESTABLISHED on both ends."""
     lst = listener(ns, '127.0.0.1', port)
@@ -109,6 +124,9 @@ def scenario(topo):
     # Half of each flood: together they fill the whole table.
     x1.send(5 * SHARE)
     x2.send(5 * SHARE)
+    slab = slab_active('tcpfsm_flow4')
+    if slab > MAX:
+        raise Fail('%d IPv4 flow objects in use, max_flows %d' % (slab, MAX))
     if stats('x1')['flows_total'] < MAX:
         raise Fail('two floods of %d did not fill a table of %d' % (5 * SHARE, MAX))
     log('ok   %-28s full: %d flows in all' % ('table', stats('x1')['flows_total']))
@@ -124,6 +142,20 @@ def scenario(topo):
         c.expect(ES, ES, 'idle through the flood')
     for f in (x1, x2):
         f.check_counts()
+
+    # A lowered quota drains under load: each new flow evicts two.
+    low = SHARE // 2
+    with _in_ns('x1') as kw:
+        subprocess.run([TCPFSM, 'config', 'netns_max_flows=%d' % low], check=True,
+                       stdout=subprocess.DEVNULL, **kw)
+    x1.send(2 * SHARE)
+    if stats('x1')['flows'] > low:
+        raise Fail('x1 holds %d flows after %d more SYNs, its lowered quota is %d' %
+                   (stats('x1')['flows'], 2 * SHARE, low))
+    log('ok   %-28s x1 down to %d flows (quota lowered to %d)' %
+        ('quota lowered', stats('x1')['flows'], low))
+    for c in idle:
+        c.expect(ES, ES, 'idle through the drain')
     for lst, c, s in keep:
         for sk in (lst, c, s):
             sk.close()
