@@ -29,7 +29,7 @@ from tcpfsm import (ACK, DEADLINE, FIN, SYN, Conn, Crafter, Fail, _csum, ep,
                     family, flow, ip_batch, listener, log, main, segment,
                     stats, sysctl, netns, wait_for)
 
-ES, SR, F2, CW, LI = 'ESTABLISHED', 'SYN-RECEIVED', 'FIN-WAIT-2', 'CLOSE-WAIT', 'LISTEN'
+ES, SR, F2, CW = 'ESTABLISHED', 'SYN-RECEIVED', 'FIN-WAIT-2', 'CLOSE-WAIT'
 VIEWS = ['x', 'srv']
 SPORT = 8080
 DATA = bytes(range(48))           # 20 bytes of TCP header + 48: two fragments
