@@ -7,6 +7,16 @@
  * loopback device, which this namespace already saw leaving.  Forwarded
  * segments are seen at PRE_ROUTING only.  We run just after conntrack and
  * defragmentation, never change or drop anything, never sleep.
+ *
+ * A segment must be whole to be tracked: a first fragment holds the TCP
+ * header but only part of the payload, so its sender's end would be short
+ * and every later ACK refused.  Without conntrack in a namespace nothing
+ * reassembles before us, so we enable netfilter's defragmentation in every
+ * namespace ourselves, as conntrack does: whatever reaches our hooks is
+ * whole, and a forwarded packet is refragmented by the stack to the largest
+ * fragment it arrived in (IPCB/IP6CB frag_max_size).  defrag=0 leaves
+ * forwarded fragments byte-for-byte untouched instead; then, as whenever a
+ * fragment reaches us anyway, it is counted and skipped, never parsed.
  */
 
 #include <linux/kernel.h>
@@ -20,9 +30,16 @@
 #include <net/ip.h>
 #include <net/ipv6.h>
 #include <net/net_namespace.h>
+#include <net/netfilter/ipv4/nf_defrag_ipv4.h>
+#include <net/netfilter/ipv6/nf_defrag_ipv6.h>
 
 #include "tcpfsm_hooks.h"
 #include "tcpfsm_table.h"
+
+static bool tcpfsm_param_defrag = true;
+module_param_named(defrag, tcpfsm_param_defrag, bool, 0444);
+MODULE_PARM_DESC(defrag,
+		 "Reassemble fragments in every namespace, as conntrack does (default: yes; no leaves them untouched, counted and not tracked)");
 
 /*
  * Fill @seg from the TCP header at @thoff; @len is the IP payload length.
@@ -106,7 +123,8 @@ static unsigned int tcpfsm_hook_ipv4(void *priv, struct sk_buff *skb,
 	iph = skb_header_pointer(skb, nhoff, sizeof(_iph), &_iph);
 	if (!iph || iph->protocol != IPPROTO_TCP)
 		return NF_ACCEPT;
-	if (ntohs(iph->frag_off) & IP_OFFSET) {
+	/* Any fragment, the first one (MF, offset 0) too: its length is cut. */
+	if (ip_is_fragment(iph)) {
 		tcpfsm_table_count_skip(state->net, true);
 		return NF_ACCEPT;
 	}
@@ -133,21 +151,27 @@ static unsigned int tcpfsm_hook_ipv6(void *priv, struct sk_buff *skb,
 	struct tcpfsm_seg seg;
 	struct ipv6hdr _ip6h;
 	unsigned short fragoff = 0;
-	int proto;
+	int proto, flags = 0;
 
 	if (tcpfsm_seen_at_local_out(state))
 		return NF_ACCEPT;
 	ip6h = skb_header_pointer(skb, skb_network_offset(skb), sizeof(_ip6h), &_ip6h);
 	if (!ip6h)
 		return NF_ACCEPT;
-	/* Target -1: the last header, with fragoff set past a first fragment. */
-	proto = ipv6_find_hdr(skb, &thoff, -1, &fragoff, NULL);
+	/*
+	 * Target -1: the last header (for a later fragment the fragment
+	 * header's next header).  flags must start at 0: the function reads
+	 * them.  A fragment header anywhere means a cut payload, the first
+	 * fragment's too; an atomic fragment (offset 0, no MF: RFC 8021
+	 * deprecates them) is skipped as well rather than walk the chain twice.
+	 */
+	proto = ipv6_find_hdr(skb, &thoff, -1, &fragoff, &flags);
 	if (proto != IPPROTO_TCP) {
 		if (proto < 0)
 			tcpfsm_table_count_skip(state->net, false);
 		return NF_ACCEPT;
 	}
-	if (fragoff) {
+	if (flags & IP6_FH_F_FRAG) {
 		tcpfsm_table_count_skip(state->net, true);
 		return NF_ACCEPT;
 	}
@@ -159,7 +183,10 @@ static unsigned int tcpfsm_hook_ipv6(void *priv, struct sk_buff *skb,
 	return NF_ACCEPT;
 }
 
-/* Just after conntrack, so its defragmentation has already happened. */
+/*
+ * Just after conntrack, so defragmentation (NF_IP_PRI_CONNTRACK_DEFRAG,
+ * -400: ours or conntrack's) has already happened.
+ */
 static const struct nf_hook_ops tcpfsm_nf_ops[] = {
 	{
 		.hook = tcpfsm_hook_ipv4,
@@ -187,14 +214,44 @@ static const struct nf_hook_ops tcpfsm_nf_ops[] = {
 	},
 };
 
+/*
+ * Defragmentation is reference counted per namespace (conntrack takes its own
+ * reference), so ours is dropped exactly when we go.  The defrag modules'
+ * own pernet exit runs after ours: they registered first.
+ */
 static int __net_init tcpfsm_hooks_net_init(struct net *net)
 {
-	return nf_register_net_hooks(net, tcpfsm_nf_ops, ARRAY_SIZE(tcpfsm_nf_ops));
+	int err;
+
+	if (tcpfsm_param_defrag) {
+		err = nf_defrag_ipv4_enable(net);
+		if (err)
+			return err;
+		err = nf_defrag_ipv6_enable(net);
+		if (err)
+			goto err_ipv6;
+	}
+	err = nf_register_net_hooks(net, tcpfsm_nf_ops, ARRAY_SIZE(tcpfsm_nf_ops));
+	if (err)
+		goto err_hooks;
+	return 0;
+
+err_hooks:
+	if (tcpfsm_param_defrag)
+		nf_defrag_ipv6_disable(net);
+err_ipv6:
+	if (tcpfsm_param_defrag)
+		nf_defrag_ipv4_disable(net);
+	return err;
 }
 
 static void __net_exit tcpfsm_hooks_net_exit(struct net *net)
 {
 	nf_unregister_net_hooks(net, tcpfsm_nf_ops, ARRAY_SIZE(tcpfsm_nf_ops));
+	if (tcpfsm_param_defrag) {
+		nf_defrag_ipv6_disable(net);
+		nf_defrag_ipv4_disable(net);
+	}
 }
 
 static struct pernet_operations tcpfsm_hooks_net_ops = {

@@ -17,8 +17,14 @@ fail() {
 	exit 1
 }
 
+# tcpfsm needs nf_defrag_ipv4 and nf_defrag_ipv6, which insmod does not load.
+# The stock kernels have them as modules; the debug kernel builds them in and
+# has no modules.dep (nor anything else) to ask modprobe about.
 tcpfsm_load() {
 	[[ -n ${TCPFSM_KO:-} && -f $TCPFSM_KO ]] || fail "TCPFSM_KO not set or missing"
+	if [[ -f /lib/modules/${TCPFSM_KVER:-}/modules.dep ]]; then
+		modprobe -a nf_defrag_ipv4 nf_defrag_ipv6 || fail "modprobe -a nf_defrag_ipv4 nf_defrag_ipv6"
+	fi
 	insmod "$TCPFSM_KO" "$@" || fail "insmod $TCPFSM_KO $*"
 }
 
