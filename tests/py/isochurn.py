@@ -254,11 +254,14 @@ def lister():
             try:
                 _, own = b.list_json()
                 _, pown = b.proc()
-            except (FileNotFoundError, Fail) as e:
-                # A churned namespace deleted under us: no longer there to list.
-                if isinstance(e, Fail) or b.name is None or \
-                        os.path.exists('/run/netns/' + b.name):
-                    raise
+            except (OSError, subprocess.SubprocessError):
+                # A churned namespace deleted under us (its /run/netns file
+                # gone, or still there but no longer its mount: setns says
+                # EINVAL) is no longer there to list.  What a list of it did
+                # show was checked all the same (check raises Fail).
+                with live_lock:
+                    if b in live:
+                        raise
                 continue
             b.lists += 1
             b.list_own += own
