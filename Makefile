@@ -21,6 +21,11 @@ lint: deps
 check:
 	@scripts/check
 
+# make check with TCPFSM_STRESS=1: the tests that know it (21-faults,
+# 22-isolation-churn) run their long versions; the same filters apply.
+stress:
+	@TCPFSM_STRESS=1 scripts/check
+
 demo:
 	scripts/demo
 
@@ -28,4 +33,4 @@ bench:
 	if [ -x scripts/bench/run ]; then scripts/bench/run; \
 	else echo "no scripts/bench/run yet" >&2; exit 1; fi
 
-.PHONY: all clean deps lint check demo bench
+.PHONY: all clean deps lint check stress demo bench
