@@ -54,6 +54,7 @@ COUNTED = ('segments', 'created', 'not_tracked', 'truncated', 'fragments',
 HOP, ROUTING, FRAG, AUTH, DEST, TCP = 0, 43, 44, 51, 60, 6
 DATA = bytes(range(48))      # a SYN's data: 68 bytes of TCP, two fragments
 FIGURE = collections.Counter()
+FAILED = []      # one case failing does not hide the next
 
 
 # ---- packets ----------------------------------------------------------------
@@ -180,7 +181,15 @@ class Case:
     def syn(self, port, **kw):
         return tcp(self.caddr, self.saddr, port, 80, SYN, 1000, **kw)
 
-    def run(self, kind, what, pkts, want, tracked=None, port=None, refused=0):
+    def run(self, kind, what, *args, **kw):
+        FIGURE[(self.fam, kind)] += 1
+        try:
+            self.check(kind, what, *args, **kw)
+        except Fail as e:
+            log('FAIL %s' % e)
+            FAILED.append('%s %s' % (self.fam, what))
+
+    def check(self, kind, what, pkts, want, tracked=None, port=None, refused=0):
         """Send pkts, then the fence; want: the counters that must move in
         every view ({counter: by}), or {view: {...}} where the views differ.
         tracked: the flow on port that must exist afterwards in the views that
@@ -219,7 +228,6 @@ class Case:
                         raise Fail('%s %s: %s shows %s, want %s' % (self.fam, what, ns, st, tracked))
                 elif row:
                     raise Fail('%s %s: %s tracks it: %s' % (self.fam, what, ns, row))
-        FIGURE[(self.fam, kind)] += 1
         log('ok   %-5s %-7s %-44s %s' % (self.fam, kind, what, shown))
 
 
@@ -344,7 +352,7 @@ def frag_cases(c):
     held = [('first fragment alone', [pair[0]], 0),
             ('non-first fragment alone', [pair[1]], 0),
             ('overlapping fragments', [(0, 32, 1), (24, 68, 0)], int(c.fam == 'IPv6')),
-            ('three fragments, the middle one missing', [(0, 16, 1), (48, 68, 0)], 0)]
+            ('three fragments, the middle one missing', [(0, 24, 1), (48, 68, 0)], 0)]
     for what, pieces, refused in held:
         p = c.new_port()
         c.run('frag', what, frags(p, pieces), {} if defrag else {'fragments': len(pieces)},
@@ -379,8 +387,11 @@ def frag_cases(c):
           {'fragments': 1}, port=p)
     # A non-first fragment whose fragment header names a destination options
     # header as the next one (RFC 8200 4.5: the fragmentable part may start
-    # with one): README says any IPv6 packet with a fragment header is counted
-    # in fragments.
+    # with one, as it does with AH): README says any IPv6 packet with a
+    # fragment header is counted in fragments.  KNOWN BUG, fails with
+    # defrag=0: ipv6_find_hdr() returns -ENOENT for a later fragment whose
+    # next header is an extension header, and tcpfsm_hook_ipv6() counts every
+    # negative return as truncated.
     p = c.new_port()
     c.run('frag', 'non-first fragment, next header dstopts',
           frags(p, [pair[1]], nxt6=DEST), {} if defrag else {'fragments': 1}, port=p)
@@ -540,6 +551,9 @@ def scenario(topo):
     for fam in ('IPv4', 'IPv6'):
         n = [FIGURE[(fam, k)] for k in kinds]
         log('  %-8s' % fam + ''.join('%9d' % v for v in n) + '%9d' % sum(n))
+    if FAILED:
+        raise Fail('%d of %d cases failed: %s' % (len(FAILED), sum(FIGURE.values()),
+                                                  '; '.join(FAILED)))
 
 
 if __name__ == '__main__':
