@@ -166,13 +166,19 @@ static unsigned int tcpfsm_hook_ipv6(void *priv, struct sk_buff *skb,
 	 * deprecates them) is skipped as well rather than walk the chain twice.
 	 */
 	proto = ipv6_find_hdr(skb, &thoff, -1, &fragoff, &flags);
+	/*
+	 * A later fragment whose fragmentable part starts with an extension
+	 * header (RFC 8200 4.5) makes ipv6_find_hdr() fail, with the fragment
+	 * flag set: it is a fragment, not a truncated packet.
+	 */
+	if (flags & IP6_FH_F_FRAG) {
+		if (proto == IPPROTO_TCP || proto < 0)
+			tcpfsm_table_count_skip(state->net, true);
+		return NF_ACCEPT;
+	}
 	if (proto != IPPROTO_TCP) {
 		if (proto < 0)
 			tcpfsm_table_count_skip(state->net, false);
-		return NF_ACCEPT;
-	}
-	if (flags & IP6_FH_F_FRAG) {
-		tcpfsm_table_count_skip(state->net, true);
 		return NF_ACCEPT;
 	}
 	if (!tcpfsm_parse_tcp(state->net, skb, thoff, skb->len - thoff, &t, &seg))

@@ -388,10 +388,8 @@ def frag_cases(c):
     # A non-first fragment whose fragment header names a destination options
     # header as the next one (RFC 8200 4.5: the fragmentable part may start
     # with one, as it does with AH): README says any IPv6 packet with a
-    # fragment header is counted in fragments.  KNOWN BUG, fails with
-    # defrag=0: ipv6_find_hdr() returns -ENOENT for a later fragment whose
-    # next header is an extension header, and tcpfsm_hook_ipv6() counts every
-    # negative return as truncated.
+    # fragment header is counted in fragments.  ipv6_find_hdr() fails on it
+    # (-ENOENT), and the hook used to count that as truncated.
     p = c.new_port()
     c.run('frag', 'non-first fragment, next header dstopts',
           frags(p, [pair[1]], nxt6=DEST), {} if defrag else {'fragments': 1}, port=p)
