@@ -689,7 +689,7 @@ def dumps(caller, nsock, nflows):
     if nflows:
         make_flows(nflows, nl)
     nflows = flow_count(nl)
-    if nflows < 1000:
+    if nflows < 200:     # a dump of them must not fit one skb (debug kernel: 300)
         raise Fail('only %d flows to dump' % nflows)
     rnd = random.Random('dumps-%s' % caller)
     base = refcnt()
@@ -766,7 +766,7 @@ def hold():
         if time.monotonic() > end:
             raise Fail('module refcnt %d after closing the dump, was %d' % (refcnt(), base))
         time.sleep(.05)
-    if flow_count(nl) < 1000:
+    if flow_count(nl) < 200:
         raise Fail('flows gone')
     print('ok   rmmod refused while a dump is held (%s), refcnt back to %d after close' %
           (p.stderr.strip(), base), flush=True)
