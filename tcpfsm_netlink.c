@@ -652,6 +652,7 @@ struct tcpfsm_dump_ctx {
 	bool full;
 	bool walking;			/* walk entered */
 	u8 phase;
+	int start_err;			/* the request's error, told by the first batch */
 	u64 gen;			/* at the dump's start */
 	u32 seq[__TCPFSM_NLGRP_MAX];
 	u64 tomb_next, tomb_end;	/* ring_added numbers still to send */
@@ -713,6 +714,19 @@ static void tcpfsm_tombs_fill(struct tcpfsm_nl_net *nn, struct tcpfsm_dump_ctx *
 	spin_unlock_bh(&nn->ring_lock);
 }
 
+/* What the policy cannot check of a dump request. */
+static int tcpfsm_dump_check(struct netlink_callback *cb, struct tcpfsm_filter *filter)
+{
+	struct nlattr **attrs = tcpfsm_dump_attrs(cb);
+
+	if (attrs[TCPFSM_A_TUPLE]) {
+		NL_SET_ERR_MSG_ATTR(cb->extack, attrs[TCPFSM_A_TUPLE],
+				    "TUPLE selects one flow: send FLOW_GET without NLM_F_DUMP");
+		return -EINVAL;
+	}
+	return tcpfsm_parse_filter(attrs[TCPFSM_A_FILTER], filter, cb->extack);
+}
+
 static int tcpfsm_flow_dump_start(struct netlink_callback *cb)
 {
 	struct nlattr **attrs = tcpfsm_dump_attrs(cb);
@@ -721,20 +735,21 @@ static int tcpfsm_flow_dump_start(struct netlink_callback *cb)
 	struct tcpfsm_dump_ctx *ctx;
 	int err, i;
 
-	if (attrs[TCPFSM_A_TUPLE]) {
-		NL_SET_ERR_MSG_ATTR(cb->extack, attrs[TCPFSM_A_TUPLE],
-				    "TUPLE selects one flow: send FLOW_GET without NLM_F_DUMP");
-		return -EINVAL;
-	}
 	/* Held until the reader finishes or closes: its memcg pays. */
 	ctx = kzalloc(sizeof(*ctx), GFP_KERNEL_ACCOUNT);
 	if (!ctx)
 		return -ENOMEM;
-	err = tcpfsm_parse_filter(attrs[TCPFSM_A_FILTER], &ctx->filter, cb->extack);
-	if (err) {
+	err = tcpfsm_dump_check(cb, &ctx->filter);
+	/*
+	 * Older kernels (6.1) give .start no extack to say why: then the first batch,
+	 * which has one, fails instead, and NLMSG_DONE carries the error and
+	 * its message.
+	 */
+	if (err && cb->extack) {
 		kfree(ctx);
 		return err;
 	}
+	ctx->start_err = err;
 	ctx->net = net;
 	/* Read the sequence numbers first: every event numbered up to them
 	 * was sent before the walk below starts.
@@ -919,6 +934,8 @@ static int tcpfsm_flow_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	struct tcpfsm_dump_ctx *ctx = tcpfsm_dump_ctx(cb);
 	int sent = 0, err = 0;
 
+	if (ctx->start_err)
+		return tcpfsm_dump_check(cb, &ctx->filter) ?: ctx->start_err;
 	if (ctx->phase == TCPFSM_DUMP_HEADER) {
 		if (tcpfsm_dump_header(skb, cb, ctx))
 			return -EMSGSIZE;

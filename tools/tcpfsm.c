@@ -242,6 +242,17 @@ static int nl_talk(struct nl *nl, struct nlmsghdr *nlh, msg_cb cb, void *data)
 
 				if (m->nlmsg_len >= mnl_nlmsg_size(sizeof(int)))
 					memcpy(&err, mnl_nlmsg_get_payload(m), sizeof(err));
+				/* A dump refused after its start: the reason follows. */
+				if (err && (m->nlmsg_flags & NLM_F_ACK_TLVS)) {
+					const struct nlattr *a;
+
+					mnl_attr_for_each(a, m, sizeof(int)) {
+						if (mnl_attr_get_type(a) == NLMSGERR_ATTR_MSG &&
+						    mnl_attr_validate(a, MNL_TYPE_NUL_STRING) >= 0)
+							snprintf(nl->extack, sizeof(nl->extack),
+								 "%s", mnl_attr_get_str(a));
+					}
+				}
 				/* With NLM_F_ACK the DONE is followed by no ACK on
 				 * older kernels and by one on none: we are done.
 				 */
