@@ -683,10 +683,21 @@ static bool tcpfsm_evict(struct tcpfsm_net *tn)
 	const struct bucket_table *tbl;
 	u32 now = tcpfsm_now(), idle, best = 0;
 	struct tcpfsm_key key;
+	const struct bucket_table *next;
 	struct rhash_head *pos;
 	unsigned int i, hash;
+	bool rehashing = false;
 
+	/*
+	 * While the table is resized, new and moved flows are in the newest
+	 * table and the rest in the old: scan the newest, and since what it
+	 * lacks may be what should go first, evict no assured flow then.
+	 */
 	tbl = rht_dereference_rcu(tn->table.tbl, &tn->table);
+	while ((next = rht_dereference_rcu(tbl->future_tbl, &tn->table))) {
+		tbl = next;
+		rehashing = true;
+	}
 	hash = get_random_u32();
 	for (i = 0; i < TCPFSM_EVICT_BUCKETS_MAX; i++, hash++) {
 		if (i >= TCPFSM_EVICT_BUCKETS && best_class < TCPFSM_EVICT_ASSURED)
@@ -709,7 +720,7 @@ static bool tcpfsm_evict(struct tcpfsm_net *tn)
 		if (best_class == TCPFSM_EVICT_DONE)
 			break;
 	}
-	if (!victim)
+	if (!victim || (rehashing && best_class == TCPFSM_EVICT_ASSURED))
 		return false;
 	tcpfsm_flow_key(victim, &key);
 	return tcpfsm_flow_kill(tn, victim, &key, TCPFSM_DESTROY_EVICTED);

@@ -4,7 +4,7 @@
 usage dumpresize.py START GROW.
 
 Namespace g holds START half-open flows (SYNs to addresses routed to a
-dummy device, which drops them: no stack answers).  Slow `tcpfsm list
+veth whose peer is down, which drops them: no stack answers).  Slow `tcpfsm list
 --json` readers (a small buffer, a pause before each read) dump it while
 GROW more flows arrive, so the rhashtable grows, and the walk restarts,
 under them.  Every list is either exact (each flow once, every flow there
@@ -56,8 +56,12 @@ def slow_list():
 
 def scenario(topo):
     topo.ns('g')
-    ip_batch('g', 'link add d0 type dummy', 'addr add %s/32 dev d0' % SRC,
-             'link set d0 up', 'route add 10.80.0.0/16 dev d0')
+    # A veth with its peer down drops what leaves it (no dummy on debug),
+    # through one permanent neighbour rather than an ARP entry per address.
+    ip_batch('g', 'link add d0 type veth peer name d0p', 'addr add %s/32 dev d0' % SRC,
+             'link set d0 up',
+             'neigh add 10.76.0.1 lladdr 02:00:00:00:00:01 dev d0 nud permanent',
+             'route add 10.80.0.0/16 via 10.76.0.1 dev d0 onlink')
     with netns('g'):
         raw = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_RAW)
     send(raw, 0, START)
