@@ -14,6 +14,8 @@ dir=$(dirname "$0")
 rounds=10
 [[ ${TCPFSM_DEBUG_KERNEL:-0} != 1 ]] || rounds=3
 [[ ${TCPFSM_STRESS:-0} != 1 ]] || rounds=100
+# faults.py loads the module with finit_module(2) itself: its needs first.
+tcpfsm_deps
 /usr/bin/python3 "$dir/py/churn.py" &
 churn=$!
 /usr/bin/python3 "$dir/py/faults.py" "$rounds"

@@ -53,8 +53,18 @@ def request(fam, cmd, payload, flags=NLM_F_REQUEST | NLM_F_ACK):
                             msg = data[o + 4:o + al].rstrip(b"\0").decode()
                         o += (al + 3) & ~3
                     return -err, msg, msgs
-                if typ == 3:  # NLMSG_DONE
-                    return 0, "", msgs
+                if typ == 3:  # NLMSG_DONE: a dump refused after its start
+                    # (6.1) carries the errno and its extack here
+                    err = struct.unpack_from("i", data, off + 16)[0] if ln >= 20 else 0
+                    msg, o = "", off + 20
+                    while fl & 0x200 and o + 4 <= off + ln:
+                        al, at = struct.unpack_from("HH", data, o)
+                        if al < 4:
+                            break
+                        if at == 1:
+                            msg = data[o + 4:o + al].rstrip(b"\0").decode()
+                        o += (al + 3) & ~3
+                    return -err, msg, msgs
                 msgs.append(data[off:off + ln])
             off += (ln + 3) & ~3
 

@@ -20,11 +20,16 @@ fail() {
 # tcpfsm needs nf_defrag_ipv4 and nf_defrag_ipv6, which insmod does not load.
 # The stock kernels have them as modules; the debug kernel builds them in and
 # has no modules.dep (nor anything else) to ask modprobe about.
-tcpfsm_load() {
-	[[ -n ${TCPFSM_KO:-} && -f $TCPFSM_KO ]] || fail "TCPFSM_KO not set or missing"
+# The modules tcpfsm.ko needs (defragmentation), where they are modules.
+tcpfsm_deps() {
 	if [[ -f /lib/modules/${TCPFSM_KVER:-}/modules.dep ]]; then
 		modprobe -a nf_defrag_ipv4 nf_defrag_ipv6 || fail "modprobe -a nf_defrag_ipv4 nf_defrag_ipv6"
 	fi
+}
+
+tcpfsm_load() {
+	[[ -n ${TCPFSM_KO:-} && -f $TCPFSM_KO ]] || fail "TCPFSM_KO not set or missing"
+	tcpfsm_deps
 	insmod "$TCPFSM_KO" "$@" || fail "insmod $TCPFSM_KO $*"
 }
 
