@@ -27,7 +27,7 @@
 #include "tcpfsm_table.h"
 #include "tcpfsm_netlink.h"
 
-#define TCPFSM_TOMBSTONES_MAX	(1U << 20)
+#define TCPFSM_TOMBSTONES_MAX	1048576U	/* 2^20: 56 MiB of tombstones */
 
 static unsigned int tombstones = 4096;
 

@@ -672,9 +672,11 @@ static void tcpfsm_flow_key(const struct tcpfsm_flow *flow, struct tcpfsm_key *k
 /*
  * Make room for one flow in @tn: look at a few buckets from a random one and
  * take the cheapest flow there (enum tcpfsm_evict_class), the longest idle
- * of its class; look further while only assured flows were found.  Bounded work, no lock held while choosing: the choice is
- * confirmed under the victim's lock.  Fails only when those buckets hold no
- * flow of @tn.  Runs under rcu_read_lock().
+ * of its class; look further while only assured flows were found.  Bounded
+ * work, no lock held while choosing: the choice is confirmed under the
+ * victim's lock.  Fails when those buckets hold no flow of @tn, or only
+ * assured ones while the table is being resized.  Runs under
+ * rcu_read_lock().
  */
 static bool tcpfsm_evict(struct tcpfsm_net *tn)
 {
@@ -976,8 +978,9 @@ static bool tcpfsm_flow_update(struct tcpfsm_net *tn, struct tcpfsm_flow *flow,
 	return false;
 }
 
-VISIBLE_IF_KUNIT void tcpfsm_tn_segment(struct tcpfsm_net *tn, const struct tcpfsm_tuple *t,
-				       const struct tcpfsm_seg *seg, u32 gso_segs)
+VISIBLE_IF_KUNIT void tcpfsm_tn_segment(struct tcpfsm_net *tn,
+					const struct tcpfsm_tuple *t,
+					const struct tcpfsm_seg *seg, u32 gso_segs)
 {
 	struct tcpfsm_flow *flow;
 	struct tcpfsm_key key;
@@ -1024,10 +1027,9 @@ void tcpfsm_table_segment(struct net *net, const struct tcpfsm_tuple *t,
 }
 EXPORT_SYMBOL_IF_KUNIT(tcpfsm_table_segment);
 
-bool tcpfsm_table_get(struct net *net, const struct tcpfsm_tuple *t,
-		      struct tcpfsm_flow_info *info)
+VISIBLE_IF_KUNIT bool tcpfsm_tn_get(struct tcpfsm_net *tn, const struct tcpfsm_tuple *t,
+				    struct tcpfsm_flow_info *info)
 {
-	struct tcpfsm_net *tn = tcpfsm_pernet(net);
 	struct tcpfsm_flow *flow;
 	struct tcpfsm_key key;
 	bool found = false;
@@ -1039,11 +1041,18 @@ bool tcpfsm_table_get(struct net *net, const struct tcpfsm_tuple *t,
 		spin_lock_bh(&flow->lock);
 		found = tcpfsm_flow_live(tn, flow, &key);
 		if (found)
-			tcpfsm_flow_info(net, flow, info);
+			tcpfsm_flow_info(tn->net, flow, info);
 		spin_unlock_bh(&flow->lock);
 	}
 	rcu_read_unlock();
 	return found;
+}
+EXPORT_SYMBOL_IF_KUNIT(tcpfsm_tn_get);
+
+bool tcpfsm_table_get(struct net *net, const struct tcpfsm_tuple *t,
+		      struct tcpfsm_flow_info *info)
+{
+	return tcpfsm_tn_get(tcpfsm_pernet(net), t, info);
 }
 EXPORT_SYMBOL_IF_KUNIT(tcpfsm_table_get);
 
@@ -1128,7 +1137,6 @@ out:
 	if (dead)
 		tcpfsm_flow_free(flow);
 }
-
 EXPORT_SYMBOL_IF_KUNIT(tcpfsm_flow_gc);
 
 /*
@@ -1616,28 +1624,6 @@ struct tcpfsm_flow *tcpfsm_test_lookup(struct tcpfsm_net *tn, const struct tcpfs
 	return flow;
 }
 EXPORT_SYMBOL_IF_KUNIT(tcpfsm_test_lookup);
-
-bool tcpfsm_test_get(struct tcpfsm_net *tn, const struct tcpfsm_tuple *t,
-		     struct tcpfsm_flow_info *info)
-{
-	struct tcpfsm_flow *flow;
-	struct tcpfsm_key key;
-	bool found = false;
-
-	tcpfsm_key_make(&key, t);
-	rcu_read_lock();
-	flow = rhashtable_lookup(&tn->table, &key, tcpfsm_rht_params);
-	if (flow) {
-		spin_lock_bh(&flow->lock);
-		found = tcpfsm_flow_live(tn, flow, &key);
-		if (found)
-			tcpfsm_flow_info(tn->net, flow, info);
-		spin_unlock_bh(&flow->lock);
-	}
-	rcu_read_unlock();
-	return found;
-}
-EXPORT_SYMBOL_IF_KUNIT(tcpfsm_test_get);
 
 int tcpfsm_test_flows(struct tcpfsm_net *tn)
 {

@@ -18,14 +18,14 @@ int tcpfsm_evict_class(u8 st0, u8 st1);
 void tcpfsm_tn_segment(struct tcpfsm_net *tn, const struct tcpfsm_tuple *t,
 		       const struct tcpfsm_seg *seg, u32 gso_segs);
 void tcpfsm_flow_gc(struct tcpfsm_net *tn, struct tcpfsm_flow *flow);
+bool tcpfsm_tn_get(struct tcpfsm_net *tn, const struct tcpfsm_tuple *t,
+		   struct tcpfsm_flow_info *info);
 bool tcpfsm_flow_kill(struct tcpfsm_net *tn, struct tcpfsm_flow *flow,
 		      const struct tcpfsm_key *key, u8 reason);
 
 struct tcpfsm_net *tcpfsm_test_table_new(struct net *net);
 void tcpfsm_test_table_free(struct tcpfsm_net *tn);
 struct tcpfsm_flow *tcpfsm_test_lookup(struct tcpfsm_net *tn, const struct tcpfsm_tuple *t);
-bool tcpfsm_test_get(struct tcpfsm_net *tn, const struct tcpfsm_tuple *t,
-		     struct tcpfsm_flow_info *info);
 int tcpfsm_test_flows(struct tcpfsm_net *tn);
 void tcpfsm_test_age(struct tcpfsm_net *tn, struct tcpfsm_flow *flow, u32 secs);
 #endif

@@ -90,7 +90,7 @@ static void recycled_flow(struct kunit *test)
 	/* B's flow is intact and still B's; A's count never went negative. */
 	KUNIT_EXPECT_EQ(test, tcpfsm_test_flows(a), 0);
 	KUNIT_EXPECT_EQ(test, tcpfsm_test_flows(b), 1);
-	KUNIT_ASSERT_TRUE(test, tcpfsm_test_get(b, &tb, &info));
+	KUNIT_ASSERT_TRUE(test, tcpfsm_tn_get(b, &tb, &info));
 	KUNIT_EXPECT_EQ(test, info.state[TCPFSM_CLIENT], TCPFSM_STATE_SYN_SENT);
 	KUNIT_EXPECT_EQ(test, info.state[TCPFSM_SERVER], TCPFSM_STATE_LISTEN);
 	KUNIT_EXPECT_EQ(test, ntohs(info.tuple.port[TCPFSM_CLIENT]), 40001);

@@ -42,31 +42,25 @@ def request(fam, cmd, payload, flags=NLM_F_REQUEST | NLM_F_ACK):
             if ln < 16:
                 break
             if sq == seq:
-                if typ == 2:  # NLMSG_ERROR
-                    err = struct.unpack_from("i", data, off + 16)[0]
-                    msg, o = "", off + 36
-                    while o + 4 <= off + ln:
-                        al, at = struct.unpack_from("HH", data, o)
-                        if al < 4:
-                            break
-                        if at == 1:
-                            msg = data[o + 4:o + al].rstrip(b"\0").decode()
-                        o += (al + 3) & ~3
-                    return -err, msg, msgs
-                if typ == 3:  # NLMSG_DONE: a dump refused after its start
-                    # (6.1) carries the errno and its extack here
+                # NLMSG_ERROR, or NLMSG_DONE: a dump refused after its
+                # start (6.1) carries the errno and its extack there
+                if typ in (2, 3):
                     err = struct.unpack_from("i", data, off + 16)[0] if ln >= 20 else 0
-                    msg, o = "", off + 20
-                    while fl & 0x200 and o + 4 <= off + ln:
-                        al, at = struct.unpack_from("HH", data, o)
-                        if al < 4:
-                            break
-                        if at == 1:
-                            msg = data[o + 4:o + al].rstrip(b"\0").decode()
-                        o += (al + 3) & ~3
-                    return -err, msg, msgs
+                    return -err, ext_msg(data, off + (36 if typ == 2 else 20), off + ln), msgs
                 msgs.append(data[off:off + ln])
             off += (ln + 3) & ~3
+
+def ext_msg(data, o, end):
+    """The extack message among the TLVs from o to end, or ''."""
+    msg = ""
+    while o + 4 <= end:
+        al, at = struct.unpack_from("HH", data, o)
+        if al < 4:
+            break
+        if at == 1:
+            msg = data[o + 4:o + al].rstrip(b"\0").decode()
+        o += (al + 3) & ~3
+    return msg
 
 def family_id():
     err, _, msgs = request(GENL_ID_CTRL, 3, attr(2, b"tcpfsm\0"))

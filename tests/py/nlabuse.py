@@ -74,8 +74,7 @@ def dst(i):
     return '10.80.%d.%d' % (i // 250, 1 + i % 250)
 
 
-class Fail(Exception):
-    pass
+from tcpfsm import Fail, wait_for  # noqa: E402 (after the constants it shares)
 
 
 def attr(t, data):
@@ -493,13 +492,7 @@ def make_flows(n, nl):
     for i in range(n):
         raw.sendto(segment(SRC, dst(i), 40000, 80, SYN, seq=i), (dst(i), 0))
     raw.close()
-    end = time.monotonic() + 60
-    pause = .02
-    while flow_count(nl) != n:
-        if time.monotonic() > end:
-            raise Fail('%d flows, want %d' % (flow_count(nl), n))
-        time.sleep(pause)
-        pause = min(pause * 1.5, .5)
+    wait_for('%d flows' % n, lambda: flow_count(nl) == n, deadline=60)
 
 
 def flow_count(nl):
@@ -728,14 +721,11 @@ def dumps(caller, nsock, nflows):
                 s.close()
             open_ = []
     # Closed sockets let go of their dumps after an RCU grace period.
-    end = time.monotonic() + 30
-    pause = .02
-    while refcnt() != base:
-        if time.monotonic() > end:
-            raise Fail('module refcnt %d after closing every dump, was %d: a dump leaked'
-                       % (refcnt(), base))
-        time.sleep(pause)
-        pause = min(pause * 1.5, .5)
+    try:
+        wait_for('module refcnt back to %d' % base, lambda: refcnt() == base)
+    except Fail:
+        raise Fail('module refcnt %d after closing every dump, was %d: a dump leaked'
+                   % (refcnt(), base))
     took = time.monotonic() - t0
     # The module still answers: a whole dump, every flow once.
     r = nl.request(FLOW_GET, b'', NLM_F_REQUEST | NLM_F_ACK | NLM_F_DUMP)
@@ -761,11 +751,8 @@ def hold():
     if p.returncode == 0 or 'in use' not in p.stderr:
         raise Fail('rmmod with a dump held: exit %d %s' % (p.returncode, p.stderr.strip()))
     d.close()
-    end = time.monotonic() + 30
-    while refcnt() != base:
-        if time.monotonic() > end:
-            raise Fail('module refcnt %d after closing the dump, was %d' % (refcnt(), base))
-        time.sleep(.05)
+    wait_for('module refcnt back to %d after closing the dump' % base,
+             lambda: refcnt() == base)
     if flow_count(nl) < 200:
         raise Fail('flows gone')
     print('ok   rmmod refused while a dump is held (%s), refcnt back to %d after close' %
