@@ -41,8 +41,9 @@
 /*
  * Eviction looks at this many buckets, as conntrack's early_drop does, and
  * on to TCPFSM_EVICT_BUCKETS_MAX while it has found only connections that
- * completed their handshake: under a SYN flood a few buckets without a
- * half-open flow are common, and an idle connection must not pay for them.
+ * completed their handshake, which it never evicts: under a SYN flood a few
+ * buckets without a half-open flow are common, and a new flow should not go
+ * untracked for them.
  */
 #define TCPFSM_EVICT_BUCKETS	8
 #define TCPFSM_EVICT_BUCKETS_MAX	64
@@ -607,11 +608,12 @@ static void tcpfsm_flow_changed(struct tcpfsm_net *tn, struct tcpfsm_flow *flow,
 }
 
 /*
- * What eviction gives up first, as conntrack early-drops unassured entries
- * before assured ones: a flow whose connection is over (CLOSED, TIME-WAIT) or
- * whose SYN was never answered (LISTEN); then a half-open one (an endpoint
- * still in SYN-SENT or SYN-RECEIVED: what a SYN flood leaves); a connection
- * that completed its handshake only when neither is found.
+ * What eviction gives up first: a flow whose connection is over (CLOSED,
+ * TIME-WAIT) or whose SYN was never answered (LISTEN); then a half-open one
+ * (an endpoint still in SYN-SENT or SYN-RECEIVED: what a SYN flood leaves).
+ * A connection that completed its handshake is never given up for a new
+ * flow, as conntrack early-drops only unassured entries: the new flow is
+ * then not tracked.
  */
 enum tcpfsm_evict_class {
 	TCPFSM_EVICT_DONE,
@@ -674,9 +676,8 @@ static void tcpfsm_flow_key(const struct tcpfsm_flow *flow, struct tcpfsm_key *k
  * take the cheapest flow there (enum tcpfsm_evict_class), the longest idle
  * of its class; look further while only assured flows were found.  Bounded
  * work, no lock held while choosing: the choice is confirmed under the
- * victim's lock.  Fails when those buckets hold no flow of @tn, or only
- * assured ones while the table is being resized.  Runs under
- * rcu_read_lock().
+ * victim's lock.  Fails when those buckets hold no flow of @tn but assured
+ * ones.  Runs under rcu_read_lock().
  */
 static bool tcpfsm_evict(struct tcpfsm_net *tn)
 {
@@ -688,18 +689,11 @@ static bool tcpfsm_evict(struct tcpfsm_net *tn)
 	const struct bucket_table *next;
 	struct rhash_head *pos;
 	unsigned int i, hash;
-	bool rehashing = false;
 
-	/*
-	 * While the table is resized, new and moved flows are in the newest
-	 * table and the rest in the old: scan the newest, and since what it
-	 * lacks may be what should go first, evict no assured flow then.
-	 */
+	/* While the table is resized, new and moved flows are in the newest. */
 	tbl = rht_dereference_rcu(tn->table.tbl, &tn->table);
-	while ((next = rht_dereference_rcu(tbl->future_tbl, &tn->table))) {
+	while ((next = rht_dereference_rcu(tbl->future_tbl, &tn->table)))
 		tbl = next;
-		rehashing = true;
-	}
 	hash = get_random_u32();
 	for (i = 0; i < TCPFSM_EVICT_BUCKETS_MAX; i++, hash++) {
 		if (i >= TCPFSM_EVICT_BUCKETS && best_class < TCPFSM_EVICT_ASSURED)
@@ -722,7 +716,7 @@ static bool tcpfsm_evict(struct tcpfsm_net *tn)
 		if (best_class == TCPFSM_EVICT_DONE)
 			break;
 	}
-	if (!victim || (rehashing && best_class == TCPFSM_EVICT_ASSURED))
+	if (!victim || best_class == TCPFSM_EVICT_ASSURED)
 		return false;
 	tcpfsm_flow_key(victim, &key);
 	return tcpfsm_flow_kill(tn, victim, &key, TCPFSM_DESTROY_EVICTED);
