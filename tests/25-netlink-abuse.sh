@@ -57,7 +57,7 @@ step "${userns[@]}" $PY "$H" fuzz userns "$per_cmd"
 
 step in_ns abuse $PY "$H" dumps root "$socks"
 step in_ns abuse "${nobody[@]}" $PY "$H" dumps nobody "$socks"
-step "${userns[@]}" $PY "$H" dumps userns "$socks" "$(load_size 1500)"
+step "${userns[@]}" $PY "$H" dumps userns "$socks" "$flows"
 step in_ns abuse $PY "$H" hold
 
 "$TCPFSM" stats >/dev/null
