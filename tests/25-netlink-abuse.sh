@@ -25,7 +25,9 @@ step() {
 	"$@" || failed+=("$(printf '%q ' "$@")")
 }
 
-tcpfsm_load max_flows=40000 netns_max_flows=20000
+# The dumps need their half-open flows for the whole test (SYN-SENT 120 s
+# by default: slower than that in a loaded CI).
+tcpfsm_load max_flows=40000 netns_max_flows=20000 timeout_syn_sent=3600 timeout_listen=3600
 host_cfg=$("$TCPFSM" config --json)
 for ns in fz abuse; do
 	$IP netns add "$ns"

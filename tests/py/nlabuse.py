@@ -770,5 +770,5 @@ if __name__ == '__main__':
         else:
             dumps(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]) if len(sys.argv) > 4 else 0)
     except Fail as e:
-        print('FAIL %s %s: %s' % (sys.argv[1], sys.argv[2], e), flush=True)
+        print('FAIL %s: %s' % (' '.join(sys.argv[1:3]), e), flush=True)
         sys.exit(1)
