@@ -8,7 +8,7 @@
 # reference count is back, the family still answers and rmmod works.  The
 # console is scanned for splats; on the debug kernel kmemleak scans at the
 # end of the VM.
-# tcpfsm-timeout: 150
+# tcpfsm-timeout: 420
 . "$(dirname "$0")/lib.sh"
 
 PY=/usr/bin/python3
