@@ -31,6 +31,7 @@ Prints the figures on one line starting with "figures".
 """
 import collections
 import errno
+import functools
 import os
 import random
 import socket
@@ -59,9 +60,20 @@ C_TIMEOUT, C_MAX_FLOWS, C_PICKUP, C_NETNS_MAX_FLOWS = 1, 2, 3, 4
 STATS_FLOWS = 12
 NESTS = (A_TUPLE, A_FILTER, A_CONFIG, A_FLOW, A_DUMP, A_STATS)
 STATES = range(1, 12)
-# The module's defaults (README, "Module parameters"): the userns root's caps.
-DEFAULT_TIMEOUT = {1: 432000, 2: 120, 3: 60, 4: 120, 5: 120, 6: 60, 7: 10,
-                   8: 60, 9: 30, 10: 60, 11: 120}
+# The module's timeouts as loaded (its parameters): the userns root's caps.
+STATE_PARAMS = {1: 'established', 2: 'syn_sent', 3: 'syn_received', 4: 'fin_wait_1',
+                5: 'fin_wait_2', 6: 'time_wait', 7: 'closed', 8: 'close_wait',
+                9: 'last_ack', 10: 'listen', 11: 'closing'}
+
+
+@functools.lru_cache(maxsize=None)
+def module_timeouts():
+    out = {}
+    for st, name in STATE_PARAMS.items():
+        with open('/sys/module/tcpfsm/parameters/timeout_' + name) as f:
+            out[st] = int(f.read())
+    return out
+
 
 EXPECTED = {errno.EINVAL, errno.ERANGE, errno.EOPNOTSUPP, errno.EPERM, errno.EMSGSIZE,
             errno.ENOENT, errno.EAFNOSUPPORT, errno.E2BIG}
@@ -329,7 +341,7 @@ class Gen:
         if cmd == CONFIG_SET:
             # The defaults themselves: harmless to set, allowed to all admins.
             s = rnd.choice(STATES)
-            parts = [nest(C_TIMEOUT, attr(s, u32(DEFAULT_TIMEOUT[s])))]
+            parts = [nest(C_TIMEOUT, attr(s, u32(module_timeouts()[s])))]
             if rnd.random() < .3:
                 parts.append(attr(C_PICKUP, u8(1)))
             return nest(A_CONFIG, *parts)
@@ -600,7 +612,7 @@ def fuzz(caller, n):
                     problem('CONFIG_SET accepted from nobody', label, nl.last, r)
                 if cmd == CONFIG_SET and caller == 'userns':
                     cfg = config(nl)
-                    over = {s: v for s, v in cfg['timeout'].items() if v > DEFAULT_TIMEOUT[s]}
+                    over = {s: v for s, v in cfg['timeout'].items() if v > module_timeouts()[s]}
                     if over or (cfg['max_flows'], cfg['netns_max_flows']) != \
                             (before['max_flows'], before['netns_max_flows']):
                         problem('userns root set %s' % (over or cfg), label, nl.last, r)
