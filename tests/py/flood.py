@@ -101,14 +101,15 @@ def check_bounds():
 def check_slab(name='tcpfsm_flow4'):
     """The flow cache holds no more than max_flows objects, give or take
     what SLUB keeps per CPU: /proc/slabinfo's active_objs counts objects
-    free in per-CPU slabs as in use.  A leak would grow with the flood
-    (20 x SHARE SYNs), far past this."""
+    free in per-CPU slabs and their partial lists as in use (6.12 keeps
+    more of them than 6.1).  A leak would grow with the flood (20 x SHARE
+    SYNs, over 2,000 flows made), far past this."""
     with open('/proc/slabinfo') as f:
         for line in f:
             col = line.split()
             if col and col[0] == name:
                 active, per_slab = int(col[1]), int(col[4])
-                slack = per_slab * (1 + 2 * os.cpu_count())
+                slack = per_slab * 4 * (1 + os.cpu_count())
                 if active > MAX + slack:
                     raise Fail('%d objects in %s, max_flows %d (+%d per-CPU slack)' %
                                (active, name, MAX, slack))
