@@ -682,7 +682,7 @@ static void tcpfsm_flow_key(const struct tcpfsm_flow *flow, struct tcpfsm_key *k
 static bool tcpfsm_evict(struct tcpfsm_net *tn)
 {
 	struct tcpfsm_flow *flow, *victim = NULL;
-	int class, best_class = TCPFSM_EVICT_ASSURED + 1;
+	int class, best_class = TCPFSM_EVICT_ASSURED;
 	const struct bucket_table *tbl;
 	u32 now = tcpfsm_now(), idle, best = 0;
 	struct tcpfsm_key key;
@@ -696,7 +696,7 @@ static bool tcpfsm_evict(struct tcpfsm_net *tn)
 		tbl = next;
 	hash = get_random_u32();
 	for (i = 0; i < TCPFSM_EVICT_BUCKETS_MAX; i++, hash++) {
-		if (i >= TCPFSM_EVICT_BUCKETS && best_class < TCPFSM_EVICT_ASSURED)
+		if (i >= TCPFSM_EVICT_BUCKETS && victim)
 			break;
 		rht_for_each_entry_rcu(flow, pos, tbl, hash & (tbl->size - 1), node) {
 			/* Freed, or reused in another table (and chain). */
@@ -705,6 +705,8 @@ static bool tcpfsm_evict(struct tcpfsm_net *tn)
 				continue;
 			class = tcpfsm_evict_class(READ_ONCE(flow->conn.peer[0].state),
 						   READ_ONCE(flow->conn.peer[1].state));
+			if (class == TCPFSM_EVICT_ASSURED)
+				continue;	/* never evicted for a new flow */
 			/* Updated since @now was read: not idle at all. */
 			idle = max_t(s32, now - READ_ONCE(flow->last_seen), 0);
 			if (class < best_class || (class == best_class && idle > best)) {
@@ -716,7 +718,7 @@ static bool tcpfsm_evict(struct tcpfsm_net *tn)
 		if (best_class == TCPFSM_EVICT_DONE)
 			break;
 	}
-	if (!victim || best_class == TCPFSM_EVICT_ASSURED)
+	if (!victim)
 		return false;
 	tcpfsm_flow_key(victim, &key);
 	return tcpfsm_flow_kill(tn, victim, &key, TCPFSM_DESTROY_EVICTED);
