@@ -24,6 +24,7 @@
 #include <kunit/visibility.h>
 
 #include "tcpfsm_fsm.h"
+#include "tcpfsm_names.h"
 
 /* Short names for the table below; values are enum tcpfsm_state. */
 #define S_ES TCPFSM_STATE_ESTABLISHED
@@ -217,20 +218,7 @@ static const u8 tcpfsm_rcv[IN_NR][__TCPFSM_STATE_MAX] = {
 [IN_RST]	= { S_IV, S_CL, S_CL, S_LI, S_CL, S_CL, S_CL, S_CL, S_CL, S_CL, S_LI, S_CL },
 };
 
-static const char *const tcpfsm_state_names[__TCPFSM_STATE_MAX] = {
-	[TCPFSM_STATE_NONE]		= "NONE",
-	[TCPFSM_STATE_ESTABLISHED]	= "ESTABLISHED",
-	[TCPFSM_STATE_SYN_SENT]		= "SYN-SENT",
-	[TCPFSM_STATE_SYN_RECEIVED]	= "SYN-RECEIVED",
-	[TCPFSM_STATE_FIN_WAIT_1]	= "FIN-WAIT-1",
-	[TCPFSM_STATE_FIN_WAIT_2]	= "FIN-WAIT-2",
-	[TCPFSM_STATE_TIME_WAIT]	= "TIME-WAIT",
-	[TCPFSM_STATE_CLOSED]		= "CLOSED",
-	[TCPFSM_STATE_CLOSE_WAIT]	= "CLOSE-WAIT",
-	[TCPFSM_STATE_LAST_ACK]		= "LAST-ACK",
-	[TCPFSM_STATE_LISTEN]		= "LISTEN",
-	[TCPFSM_STATE_CLOSING]		= "CLOSING",
-};
+static const char *const tcpfsm_state_names[__TCPFSM_STATE_MAX] = TCPFSM_STATE_NAMES;
 
 static const char *const tcpfsm_kind_names[__TCPFSM_SEG_MAX] = {
 	[TCPFSM_SEG_SYN]	= "SYN",
@@ -241,17 +229,7 @@ static const char *const tcpfsm_kind_names[__TCPFSM_SEG_MAX] = {
 	[TCPFSM_SEG_INVALID]	= "INVALID",
 };
 
-static const char *const tcpfsm_reason_names[__TCPFSM_REASON_MAX] = {
-	[TCPFSM_REASON_NONE]		= "none",
-	[TCPFSM_REASON_BAD_FLAGS]	= "bad_flags",
-	[TCPFSM_REASON_SEQ_WINDOW]	= "seq_window",
-	[TCPFSM_REASON_ACK_WINDOW]	= "ack_window",
-	[TCPFSM_REASON_RST_WINDOW]	= "rst_window",
-	[TCPFSM_REASON_RST_CHALLENGE]	= "rst_challenge",
-	[TCPFSM_REASON_BAD_ACK]		= "bad_ack",
-	[TCPFSM_REASON_UNEXPECTED]	= "unexpected",
-	[TCPFSM_REASON_NO_PICKUP]	= "no_pickup",
-};
+static const char *const tcpfsm_reason_names[__TCPFSM_REASON_MAX] = TCPFSM_REASON_NAMES;
 
 const char *tcpfsm_state_name(u8 state)
 {

@@ -24,8 +24,13 @@
 #include <uapi/linux/tcpfsm.h>
 
 #include "tcpfsm_compat.h"
-#include "tcpfsm_table.h"
+#include "tcpfsm_config.h"
+#include "tcpfsm_event.h"
+#include "tcpfsm_names.h"
 #include "tcpfsm_netlink.h"
+#include "tcpfsm_stats.h"
+#include "tcpfsm_table.h"
+#include "tcpfsm_walk.h"
 
 #define TCPFSM_TOMBSTONES_MAX	1048576U	/* 2^20: 56 MiB of tombstones */
 
@@ -88,7 +93,6 @@ struct tcpfsm_nl_net {
 };
 
 static unsigned int tcpfsm_nl_net_id __read_mostly;
-static bool tcpfsm_nl_ready __read_mostly;
 static struct genl_family tcpfsm_genl_family;
 
 static struct tcpfsm_nl_net *tcpfsm_nl_pernet(struct net *net)
@@ -328,8 +332,13 @@ out:
 	spin_unlock(&nn->ring_lock);
 }
 
-void tcpfsm_netlink_event(struct net *net, const struct tcpfsm_flow *flow,
-			  const struct tcpfsm_event *ev)
+/*
+ * The table's event receiver (tcpfsm_event.h): with the flow's lock held and
+ * bottom halves disabled, so nothing here may sleep.  Builds nothing when
+ * nobody listens to the event's group.
+ */
+static void tcpfsm_nl_event(struct net *net, const struct tcpfsm_flow *flow,
+			    const struct tcpfsm_event *ev)
 {
 	struct tcpfsm_flow_info fi;
 	struct tcpfsm_nl_net *nn;
@@ -339,11 +348,6 @@ void tcpfsm_netlink_event(struct net *net, const struct tcpfsm_flow *flow,
 	int err;
 	u8 cmd;
 
-	/* Pairs with smp_store_release() in init/uninit: our pernet data
-	 * exists and the family is registered.
-	 */
-	if (!smp_load_acquire(&tcpfsm_nl_ready))
-		return;
 	nn = tcpfsm_nl_pernet(net);
 
 	switch (ev->type) {
@@ -365,7 +369,7 @@ void tcpfsm_netlink_event(struct net *net, const struct tcpfsm_flow *flow,
 
 	tcpfsm_note_gen(nn, ev->gen);
 	if (ev->type == TCPFSM_EVENT_DESTROY) {
-		tcpfsm_flow_info(net, flow, &fi);
+		tcpfsm_flow_info_locked(flow, &fi);
 		filled = true;
 		tcpfsm_ring_add(nn, &fi, ev);
 		atomic_inc(&nn->destroys);
@@ -374,7 +378,7 @@ void tcpfsm_netlink_event(struct net *net, const struct tcpfsm_flow *flow,
 	if (!genl_has_listeners(&tcpfsm_genl_family, net, group))
 		return;
 	if (!filled)
-		tcpfsm_flow_info(net, flow, &fi);
+		tcpfsm_flow_info_locked(flow, &fi);
 
 	skb = genlmsg_new(TCPFSM_EVENT_SIZE, GFP_ATOMIC);
 
@@ -961,37 +965,50 @@ static int tcpfsm_flow_dump(struct sk_buff *skb, struct netlink_callback *cb)
 
 /* ---- STATS_GET / CONFIG_GET / CONFIG_SET ---- */
 
+static const struct tcpfsm_stat_desc tcpfsm_stat_descs[__TCPFSM_A_STATS_MAX] = TCPFSM_STAT_DESCS;
+
+/* Refusals by reason: attribute type = reason; reason 0 (none) is no counter. */
+static int tcpfsm_put_invalid(struct sk_buff *skb, int type, const struct tcpfsm_stats *st)
+{
+	struct nlattr *nest;
+	int r;
+
+	nest = nla_nest_start(skb, type);
+	if (!nest)
+		return -EMSGSIZE;
+	for (r = TCPFSM_REASON_NONE + 1; r < __TCPFSM_REASON_MAX; r++)
+		if (nla_put_u64_64bit(skb, r, st->invalid[r], TCPFSM_REASON_NONE))
+			return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
 static int tcpfsm_put_stats(struct sk_buff *skb, const struct tcpfsm_stats *st)
 {
-	struct nlattr *nest, *inv;
-	int r;
+	struct nlattr *nest;
+	int a, err;
 
 	nest = nla_nest_start(skb, TCPFSM_A_STATS);
 	if (!nest)
 		return -EMSGSIZE;
-#define PUT64(a, v) nla_put_u64_64bit(skb, TCPFSM_A_STATS_##a, v, TCPFSM_A_STATS_PAD)
-	if (PUT64(SEGMENTS, st->segments) || PUT64(CREATED, st->created) ||
-	    PUT64(EXPIRED, st->expired) || PUT64(CLOSED, st->closed) ||
-	    PUT64(EVICTED, st->evicted) || PUT64(NOT_TRACKED, st->not_tracked) ||
-	    PUT64(TRUNCATED, st->truncated) || PUT64(FRAGMENTS, st->fragments) ||
-	    PUT64(EVENTS_LOST, st->events_lost) ||
-	    nla_put_u32(skb, TCPFSM_A_STATS_FLOWS, st->flows) ||
-	    nla_put_u32(skb, TCPFSM_A_STATS_FLOWS_TOTAL, st->flows_total) ||
-	    nla_put_u32(skb, TCPFSM_A_STATS_MAX_FLOWS, st->max_flows) ||
-	    nla_put_u32(skb, TCPFSM_A_STATS_FLOW_BYTES, st->flow_bytes) ||
-	    nla_put_u32(skb, TCPFSM_A_STATS_FLOW6_BYTES, st->flow6_bytes))
-		return -EMSGSIZE;
-#undef PUT64
-	inv = nla_nest_start(skb, TCPFSM_A_STATS_INVALID);
-	if (!inv)
-		return -EMSGSIZE;
-	/* Attribute type = reason; reason 0 (none) is not a counter, and
-	 * type 0 could not be told apart from padding anyway.
-	 */
-	for (r = TCPFSM_REASON_NONE + 1; r < __TCPFSM_REASON_MAX; r++)
-		if (nla_put_u64_64bit(skb, r, st->invalid[r], TCPFSM_REASON_NONE))
+	for (a = 0; a < __TCPFSM_A_STATS_MAX; a++) {
+		switch (tcpfsm_stat_descs[a].kind) {
+		case TCPFSM_STAT_COUNTER:
+			err = nla_put_u64_64bit(skb, a, st->val[a], TCPFSM_A_STATS_PAD);
+			break;
+		case TCPFSM_STAT_GAUGE:
+			err = nla_put_u32(skb, a, st->val[a]);
+			break;
+		case TCPFSM_STAT_BY_REASON:
+			err = tcpfsm_put_invalid(skb, a, st);
+			break;
+		default:
+			err = 0;
+			break;
+		}
+		if (err)
 			return -EMSGSIZE;
-	nla_nest_end(skb, inv);
+	}
 	nla_nest_end(skb, nest);
 	return 0;
 }
@@ -1064,7 +1081,7 @@ static int tcpfsm_config_get_doit(struct sk_buff *skb, struct genl_info *info)
 
 	memset(&r, 0, sizeof(r));
 	tcpfsm_table_config(genl_info_net(info), &r.cfg);
-	r.max_flows = tcpfsm_table_max_flows();
+	r.max_flows = tcpfsm_config_max_flows();
 	r.quota = tcpfsm_table_quota(genl_info_net(info));
 	return tcpfsm_reply(info, TCPFSM_CMD_CONFIG_GET, tcpfsm_fill_config, &r);
 }
@@ -1112,7 +1129,7 @@ static int tcpfsm_config_set_doit(struct sk_buff *skb, struct genl_info *info)
 			if (!to[s])
 				continue;
 			cfg.timeout[s] = nla_get_u32(to[s]);
-			if (!host_admin && cfg.timeout[s] > tcpfsm_table_timeout_cap(s)) {
+			if (!host_admin && cfg.timeout[s] > tcpfsm_config_timeout_cap(s)) {
 				NL_SET_ERR_MSG_ATTR(info->extack, to[s],
 						    "a timeout above the module's default needs CAP_NET_ADMIN in the initial user namespace");
 				err = -EPERM;
@@ -1141,7 +1158,7 @@ static int tcpfsm_config_set_doit(struct sk_buff *skb, struct genl_info *info)
 		}
 	}
 	if (tb[TCPFSM_A_CONFIG_MAX_FLOWS]) {
-		err = tcpfsm_table_set_max_flows(nla_get_u32(tb[TCPFSM_A_CONFIG_MAX_FLOWS]));
+		err = tcpfsm_config_set_max_flows(nla_get_u32(tb[TCPFSM_A_CONFIG_MAX_FLOWS]));
 		if (err) {
 			NL_SET_ERR_MSG_ATTR(info->extack, tb[TCPFSM_A_CONFIG_MAX_FLOWS],
 					    "max_flows refused by the table");
@@ -1234,6 +1251,10 @@ static void __net_exit tcpfsm_nl_net_exit(struct net *net)
 	kvfree(ring);
 }
 
+static const struct tcpfsm_event_notifier tcpfsm_nl_notifier = {
+	.event = tcpfsm_nl_event,
+};
+
 static struct pernet_operations tcpfsm_nl_net_ops = {
 	.init = tcpfsm_nl_net_init,
 	.exit = tcpfsm_nl_net_exit,
@@ -1253,18 +1274,18 @@ int tcpfsm_netlink_init(void)
 		unregister_pernet_subsys(&tcpfsm_nl_net_ops);
 		return err;
 	}
-	/* Pairs with smp_load_acquire() in tcpfsm_netlink_event(). */
-	smp_store_release(&tcpfsm_nl_ready, true);
-	return 0;
+	err = tcpfsm_event_register(&tcpfsm_nl_notifier);
+	if (err) {
+		genl_unregister_family(&tcpfsm_genl_family);
+		unregister_pernet_subsys(&tcpfsm_nl_net_ops);
+	}
+	return err;
 }
 
 void tcpfsm_netlink_uninit(void)
 {
-	WRITE_ONCE(tcpfsm_nl_ready, false);
-	/* Events run with bottom halves off, an RCU read-side section:
-	 * after this none is still looking at the family or our pernet data.
-	 */
-	synchronize_rcu();
+	/* Returns once no event is still looking at the family or our pernet data. */
+	tcpfsm_event_unregister(&tcpfsm_nl_notifier);
 	genl_unregister_family(&tcpfsm_genl_family);
 	unregister_pernet_subsys(&tcpfsm_nl_net_ops);
 }

@@ -31,8 +31,14 @@
 #include <linux/seq_file.h>
 #include <net/net_namespace.h>
 
+#include "tcpfsm_names.h"
 #include "tcpfsm_proc.h"
+#include "tcpfsm_stats.h"
 #include "tcpfsm_table.h"
+#include "tcpfsm_walk.h"
+
+static const char tcpfsm_flag_letters[__TCPFSM_FLOW_FLAG_MAX] = TCPFSM_FLOW_FLAG_LETTERS;
+static const struct tcpfsm_stat_desc tcpfsm_stat_descs[__TCPFSM_A_STATS_MAX] = TCPFSM_STAT_DESCS;
 
 struct tcpfsm_proc_iter {
 	struct net *net;
@@ -99,8 +105,9 @@ static void tcpfsm_seq_endpoint(struct seq_file *s, const struct tcpfsm_tuple *t
 static int tcpfsm_seq_show(struct seq_file *s, void *v)
 {
 	struct tcpfsm_proc_iter *it = s->private;
+	char flags[__TCPFSM_FLOW_FLAG_MAX + 1], *f = flags;
 	struct tcpfsm_flow_info info;
-	char flags[4], *f = flags;
+	int i;
 
 	if (v == SEQ_START_TOKEN) {
 		seq_puts(s, "proto client server client_state server_state age_ms c_in_state_ms s_in_state_ms idle_ms c_pkts c_bytes s_pkts s_bytes rtt_us invalid flags\n");
@@ -110,12 +117,9 @@ static int tcpfsm_seq_show(struct seq_file *s, void *v)
 	if (!tcpfsm_walk_info(&it->walk, v, &info))
 		return SEQ_SKIP;
 
-	if (info.flags & BIT(TCPFSM_FLOW_PICKUP))
-		*f++ = 'P';
-	if (info.flags & BIT(TCPFSM_FLOW_SIMOPEN))
-		*f++ = 'O';
-	if (info.flags & BIT(TCPFSM_FLOW_SIMCLOSE))
-		*f++ = 'C';
+	for (i = 0; i < __TCPFSM_FLOW_FLAG_MAX; i++)
+		if (info.flags & BIT(i))
+			*f++ = tcpfsm_flag_letters[i];
 	if (f == flags)
 		*f++ = '-';
 	*f = '\0';
@@ -190,28 +194,25 @@ static const struct proc_ops tcpfsm_proc_ops = {
 	.proc_release = tcpfsm_proc_release,
 };
 
+/* "name value" lines, in the uAPI's order; refusals as invalid_<reason>. */
 static int tcpfsm_stat_show(struct seq_file *s, void *v)
 {
+	const struct tcpfsm_stat_desc *d;
 	struct tcpfsm_stats st;
-	int r;
+	int a, r;
 
 	tcpfsm_table_stats(seq_file_single_net(s), &st);
-	seq_printf(s, "segments %llu\n", st.segments);
-	seq_printf(s, "created %llu\n", st.created);
-	seq_printf(s, "expired %llu\n", st.expired);
-	seq_printf(s, "closed %llu\n", st.closed);
-	seq_printf(s, "evicted %llu\n", st.evicted);
-	seq_printf(s, "not_tracked %llu\n", st.not_tracked);
-	for (r = TCPFSM_REASON_NONE + 1; r < __TCPFSM_REASON_MAX; r++)
-		seq_printf(s, "invalid_%s %llu\n", tcpfsm_reason_name(r), st.invalid[r]);
-	seq_printf(s, "truncated %llu\n", st.truncated);
-	seq_printf(s, "fragments %llu\n", st.fragments);
-	seq_printf(s, "events_lost %llu\n", st.events_lost);
-	seq_printf(s, "flows %u\n", st.flows);
-	seq_printf(s, "flows_total %u\n", st.flows_total);
-	seq_printf(s, "max_flows %u\n", st.max_flows);
-	seq_printf(s, "flow_bytes %u\n", st.flow_bytes);
-	seq_printf(s, "flow6_bytes %u\n", st.flow6_bytes);
+	for (a = 0; a < __TCPFSM_A_STATS_MAX; a++) {
+		d = &tcpfsm_stat_descs[a];
+		if (d->kind != TCPFSM_STAT_BY_REASON) {
+			if (d->name)
+				seq_printf(s, "%s %llu\n", d->name, st.val[a]);
+			continue;
+		}
+		for (r = TCPFSM_REASON_NONE + 1; r < __TCPFSM_REASON_MAX; r++)
+			seq_printf(s, "%s_%s %llu\n", d->name, tcpfsm_reason_name(r),
+				   st.invalid[r]);
+	}
 	return 0;
 }
 

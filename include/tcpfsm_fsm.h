@@ -7,6 +7,7 @@
 #ifndef _TCPFSM_FSM_H
 #define _TCPFSM_FSM_H
 
+#include <linux/bits.h>
 #include <linux/types.h>
 #include <uapi/linux/tcpfsm.h>
 
@@ -66,10 +67,10 @@ struct tcpfsm_peer {
 	u8 flags;		/* TCPFSM_PEER_* */
 };
 
-/* Connection flags */
-#define TCPFSM_CONN_PICKUP	0x01	/* picked up mid-stream */
-#define TCPFSM_CONN_SIMOPEN	0x02	/* SYNs crossed */
-#define TCPFSM_CONN_SIMCLOSE	0x04	/* FINs crossed */
+/* Connection flags: the uAPI's flow flags, which show them as they are. */
+#define TCPFSM_CONN_PICKUP	BIT(TCPFSM_FLOW_PICKUP)	/* picked up mid-stream */
+#define TCPFSM_CONN_SIMOPEN	BIT(TCPFSM_FLOW_SIMOPEN)	/* SYNs crossed */
+#define TCPFSM_CONN_SIMCLOSE	BIT(TCPFSM_FLOW_SIMCLOSE)	/* FINs crossed */
 
 struct tcpfsm_conn {
 	struct tcpfsm_peer peer[2];	/* indexed by enum tcpfsm_endpoint */

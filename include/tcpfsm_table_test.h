@@ -7,21 +7,16 @@
 #define _TCPFSM_TABLE_TEST_H
 
 #include <linux/kconfig.h>
-#include "tcpfsm_table.h"
+#include "tcpfsm_flow.h"
+#include "tcpfsm_walk.h"
 
 #if IS_ENABLED(CONFIG_KUNIT)
-struct tcpfsm_key;
-
-u32 tcpfsm_ms_since(u32 now, u32 then);
-void tcpfsm_time_pin(u32 now, u32 *t);
 int tcpfsm_evict_class(u8 st0, u8 st1);
 void tcpfsm_tn_segment(struct tcpfsm_net *tn, const struct tcpfsm_tuple *t,
 		       const struct tcpfsm_seg *seg, u32 gso_segs);
 void tcpfsm_flow_gc(struct tcpfsm_net *tn, struct tcpfsm_flow *flow);
 bool tcpfsm_tn_get(struct tcpfsm_net *tn, const struct tcpfsm_tuple *t,
 		   struct tcpfsm_flow_info *info);
-bool tcpfsm_flow_kill(struct tcpfsm_net *tn, struct tcpfsm_flow *flow,
-		      const struct tcpfsm_key *key, u8 reason);
 
 struct tcpfsm_net *tcpfsm_test_table_new(struct net *net);
 void tcpfsm_test_table_free(struct tcpfsm_net *tn);
