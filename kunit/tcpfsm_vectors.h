@@ -1,131 +1,18 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Scenario vectors for the tcpfsm state machine: pure data, shared by the
- * KUnit suite (kunit/tcpfsm_fsm_test.c) and the userspace runner
- * (tools/fsm-user/run_vectors.c).  No kernel or libc calls here.
+ * Scenario vectors for the tcpfsm state machine: pure data, written in the
+ * format of kunit/tcpfsm_vector_run.h and run by its tcpfsm_vector_run() in
+ * the KUnit suite tcpfsm_fsm_scenarios (kunit/tcpfsm_fsm_test.c) and in
+ * userspace (tools/fsm-user/run_vectors.c).  No kernel or libc calls here.
  *
  * Every expectation is derived from RFC 9293 (figure 5 and 3.10), RFC 5961
  * and RFC 7323 as the product states them, not from tcpfsm_fsm.c.  A vector
  * marked "BUG:" documents a case where the state machine disagrees.
- *
- * Each step is one of:
- *   TV_OP_START	tcpfsm_fsm_start() with the scenario's pickup setting; a
- *			verdict of ACCEPT means a flow was created
- *   TV_OP_SEG		tcpfsm_fsm_update() on the flow
- *   TV_OP_TW_DONE	tcpfsm_fsm_time_wait_done() (verdict not checked)
- * and is checked for the client state, the server state, the verdict and
- * the reason after it ran.  dir is the sender: TCPFSM_DIR_ORIG is the client
- * (the endpoint that sent the first SYN), TCPFSM_DIR_REPLY the server.
  */
 #ifndef _TCPFSM_VECTORS_H
 #define _TCPFSM_VECTORS_H
 
-#include <linux/kernel.h>
-#include "tcpfsm_fsm.h"
-
-enum tcpfsm_vop {
-	TV_OP_START,
-	TV_OP_SEG,
-	TV_OP_TW_DONE,
-};
-
-struct tcpfsm_vstep {
-	u32 seq;
-	u32 ack;
-	u32 len;
-	u16 win;
-	u8 op;		/* enum tcpfsm_vop */
-	u8 dir;		/* enum tcpfsm_dir: the sender */
-	u8 flags;	/* TCPFSM_TH_* */
-	u8 wscale;	/* TCPFSM_WSCALE_NONE or the shift offered */
-	u8 cli;		/* expected client state afterwards */
-	u8 srv;		/* expected server state afterwards */
-	u8 verdict;	/* expected enum tcpfsm_verdict */
-	u8 reason;	/* expected enum tcpfsm_reason */
-};
-
-struct tcpfsm_vector {
-	const char *name;
-	const struct tcpfsm_vstep *steps;
-	unsigned int nsteps;
-	bool pickup;	/* pickup setting for TV_OP_START */
-	u8 conn_flags;	/* expected TCPFSM_CONN_* after the last step */
-};
-
-/* Short names: states */
-#define TV_ES TCPFSM_STATE_ESTABLISHED
-#define TV_SS TCPFSM_STATE_SYN_SENT
-#define TV_SR TCPFSM_STATE_SYN_RECEIVED
-#define TV_F1 TCPFSM_STATE_FIN_WAIT_1
-#define TV_F2 TCPFSM_STATE_FIN_WAIT_2
-#define TV_TW TCPFSM_STATE_TIME_WAIT
-#define TV_CL TCPFSM_STATE_CLOSED
-#define TV_CW TCPFSM_STATE_CLOSE_WAIT
-#define TV_LA TCPFSM_STATE_LAST_ACK
-#define TV_LI TCPFSM_STATE_LISTEN
-#define TV_CG TCPFSM_STATE_CLOSING
-
-/* Short names: flags */
-#define TV_SYN	TCPFSM_TH_SYN
-#define TV_SA	(TCPFSM_TH_SYN | TCPFSM_TH_ACK)
-#define TV_A	TCPFSM_TH_ACK
-#define TV_PA	(TCPFSM_TH_PSH | TCPFSM_TH_ACK)
-#define TV_FA	(TCPFSM_TH_FIN | TCPFSM_TH_ACK)
-#define TV_FPA	(TCPFSM_TH_FIN | TCPFSM_TH_PSH | TCPFSM_TH_ACK)
-#define TV_R	TCPFSM_TH_RST
-#define TV_RA	(TCPFSM_TH_RST | TCPFSM_TH_ACK)
-
-#define TV_C2S	TCPFSM_DIR_ORIG
-#define TV_S2C	TCPFSM_DIR_REPLY
-#define TV_WIN	29200		/* window when a step does not say */
-#define TV_NOWS	TCPFSM_WSCALE_NONE
-
-/* Expected verdicts */
-#define TV_OK		.verdict = TCPFSM_ACCEPT, .reason = TCPFSM_REASON_NONE
-#define TV_NEWC		.verdict = TCPFSM_NEW, .reason = TCPFSM_REASON_NONE
-#define TV_IGN(r)	.verdict = TCPFSM_IGNORE, .reason = TCPFSM_REASON_##r
-#define TV_INV(r)	.verdict = TCPFSM_INVALID, .reason = TCPFSM_REASON_##r
-
-#define TV_STEP(o, d, f, s, a, l, w, ws, c, sv, ...)			\
-	{ .op = (o), .dir = (d), .flags = (f), .seq = (s), .ack = (a),	\
-	  .len = (l), .win = (w), .wscale = (ws), .cli = (c),		\
-	  .srv = (sv), __VA_ARGS__ }
-
-/* First segment of a flow, from the client or from the server */
-#define TV_FIRST_C(f, s, a, l, c, sv, ...)				\
-	TV_STEP(TV_OP_START, TV_C2S, f, s, a, l, TV_WIN, TV_NOWS, c, sv, __VA_ARGS__)
-#define TV_FIRST_S(f, s, a, l, c, sv, ...)				\
-	TV_STEP(TV_OP_START, TV_S2C, f, s, a, l, TV_WIN, TV_NOWS, c, sv, __VA_ARGS__)
-#define TV_FIRST_CWIN(f, s, a, l, w, ws, c, sv, ...)			\
-	TV_STEP(TV_OP_START, TV_C2S, f, s, a, l, w, ws, c, sv, __VA_ARGS__)
-#define TV_FIRST_SWIN(f, s, a, l, w, ws, c, sv, ...)			\
-	TV_STEP(TV_OP_START, TV_S2C, f, s, a, l, w, ws, c, sv, __VA_ARGS__)
-/* A segment from the client (C) or the server (S) */
-#define TV_C(f, s, a, l, c, sv, ...)					\
-	TV_STEP(TV_OP_SEG, TV_C2S, f, s, a, l, TV_WIN, TV_NOWS, c, sv, __VA_ARGS__)
-#define TV_S(f, s, a, l, c, sv, ...)					\
-	TV_STEP(TV_OP_SEG, TV_S2C, f, s, a, l, TV_WIN, TV_NOWS, c, sv, __VA_ARGS__)
-#define TV_CWIN(f, s, a, l, w, ws, c, sv, ...)				\
-	TV_STEP(TV_OP_SEG, TV_C2S, f, s, a, l, w, ws, c, sv, __VA_ARGS__)
-#define TV_SWIN(f, s, a, l, w, ws, c, sv, ...)				\
-	TV_STEP(TV_OP_SEG, TV_S2C, f, s, a, l, w, ws, c, sv, __VA_ARGS__)
-/* TIME-WAIT timeout */
-#define TV_TWDONE(c, sv)						\
-	TV_STEP(TV_OP_TW_DONE, 0, 0, 0, 0, 0, 0, 0, c, sv, TV_OK)
-
-/*
- * ISNs.  TV_CA, TV_SB and TV_SC sit just below 2^32 so that sequence and
- * acknowledgment numbers wrap during the scenario; TV_CD and TV_SD straddle
- * 2^31, where the signed comparison of sequence numbers turns over.
- */
-#define TV_CA 0xfffffff0U
-#define TV_SA0 0x12345678U
-#define TV_CB 0x01000000U
-#define TV_SB 0xffffff00U
-#define TV_CC 0x9e3779b9U
-#define TV_SC 0xfffffffeU
-#define TV_CD 0x7fffffffU
-#define TV_SD 0x80000000U
+#include "tcpfsm_vector_run.h"
 
 /* ---- Opening and closing ---- */
 

@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Userspace stand-in for <linux/kernel.h>: min_t, max_t, ARRAY_SIZE. */
+/*
+ * Userspace stand-in for <linux/kernel.h>: min_t, max_t, ARRAY_SIZE, and
+ * __printf, which the kernel gets from <linux/compiler_attributes.h>.
+ */
 #ifndef _TCPFSM_SHIM_LINUX_KERNEL_H
 #define _TCPFSM_SHIM_LINUX_KERNEL_H
 
@@ -8,5 +11,6 @@
 #define min_t(type, a, b) ((type)(a) < (type)(b) ? (type)(a) : (type)(b))
 #define max_t(type, a, b) ((type)(a) > (type)(b) ? (type)(a) : (type)(b))
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define __printf(a, b) __attribute__((format(printf, a, b)))
 
 #endif
