@@ -2,14 +2,17 @@
 /*
  * KUnit suites for the tcpfsm state machine (tcpfsm_fsm.c):
  *
- *   tcpfsm_fsm_edges		one case per edge of RFC 9293 figure 5, for
- *				the client and the server where it applies
+ *   tcpfsm_fsm_edges		every vector of tcpfsm_edges.h: one per edge
+ *				of RFC 9293 figure 5, for the client and the
+ *				server where it applies
  *   tcpfsm_fsm_scenarios	every vector of tcpfsm_vectors.h
  *   tcpfsm_fsm_properties	seeded random walks (tcpfsm_props.h)
  *   tcpfsm_fsm_basics		flag classification and names
  *
- * Expectations come from the RFCs and the product's state model, never from
- * the table, so a wrong cell fails here.
+ * Both vector suites run their tables through tcpfsm_vector_run(), as
+ * tools/fsm-user/run_vectors.c does in userspace.  Expectations come from
+ * the RFCs and the product's state model, never from the table, so a wrong
+ * cell fails here.
  */
 #include <kunit/test.h>
 #include <linux/kernel.h>
@@ -17,6 +20,7 @@
 #include <linux/string.h>
 
 #include "tcpfsm_compat.h"
+#include "tcpfsm_edges.h"
 #include "tcpfsm_vectors.h"
 #include "tcpfsm_props.h"
 
@@ -45,257 +49,22 @@ static void tcpfsm_run_vector(struct kunit *test,
 			    "%s: steps run", v->name);
 }
 
-/* ---- tcpfsm_fsm_edges ---- */
-
-#define C0 TV_CA
-#define S0 TV_SB
-
-/* Define edge_<name>(): run the steps, the last of which is the edge. */
-#define TCPFSM_EDGE(n, ...)						\
-static void edge_##n(struct kunit *test)				\
-{									\
-	static const struct tcpfsm_vstep steps[] = { __VA_ARGS__ };	\
-	static const struct tcpfsm_vector v = {				\
-		.name = #n, .steps = steps,				\
-		.nsteps = ARRAY_SIZE(steps), .conn_flags = TV_ANY_FLAGS, \
-	};								\
-									\
-	tcpfsm_run_vector(test, &v);					\
+static void tcpfsm_vec_desc(const struct tcpfsm_vector *v, char *desc)
+{
+	strscpy(desc, v->name, KUNIT_PARAM_DESC_SIZE);
 }
 
-TCPFSM_EDGE(closed_to_syn_sent_client,
-	    TV_FIRST_C(TV_SYN, C0, 0, 0, TV_SS, TV_LI, TV_OK))
-TCPFSM_EDGE(closed_to_listen_server,
-	    TV_FIRST_C(TV_SYN, C0, 0, 0, TV_SS, TV_LI, TV_OK))
-TCPFSM_EDGE(listen_to_syn_received_server,
-	    TV_FIRST_C(TV_SYN, C0, 0, 0, TV_SS, TV_LI, TV_OK),
-	    TV_S(TV_SA, S0, C0 + 1, 0, TV_ES, TV_SR, TV_OK))
-/* LISTEN -> SYN-SENT (its own SYN) -> SYN-RECEIVED (the client's, in flight) */
-TCPFSM_EDGE(listen_to_syn_received_simopen_server,
-	    TV_FIRST_C(TV_SYN, C0, 0, 0, TV_SS, TV_LI, TV_OK),
-	    TV_S(TV_SYN, S0, 0, 0, TV_SR, TV_SR, TV_OK))
-TCPFSM_EDGE(listen_to_closed_server,
-	    TV_FIRST_C(TV_SYN, C0, 0, 0, TV_SS, TV_LI, TV_OK),
-	    TV_S(TV_RA, 0, C0 + 1, 0, TV_CL, TV_CL, TV_OK))
-TCPFSM_EDGE(syn_sent_to_closed_rst_client,
-	    TV_FIRST_C(TV_SYN, C0, 0, 0, TV_SS, TV_LI, TV_OK),
-	    TV_S(TV_RA, 0, C0 + 1, 0, TV_CL, TV_CL, TV_OK))
-TCPFSM_EDGE(syn_sent_to_closed_abort_client,
-	    TV_FIRST_C(TV_SYN, C0, 0, 0, TV_SS, TV_LI, TV_OK),
-	    TV_C(TV_R, C0 + 1, 0, 0, TV_CL, TV_LI, TV_OK))
-TCPFSM_EDGE(syn_sent_to_syn_received_simopen_client,
-	    TV_FIRST_C(TV_SYN, C0, 0, 0, TV_SS, TV_LI, TV_OK),
-	    TV_S(TV_SYN, S0, 0, 0, TV_SR, TV_SR, TV_OK))
-TCPFSM_EDGE(syn_sent_to_established_client,
-	    TV_FIRST_C(TV_SYN, C0, 0, 0, TV_SS, TV_LI, TV_OK),
-	    TV_S(TV_SA, S0, C0 + 1, 0, TV_ES, TV_SR, TV_OK))
-TCPFSM_EDGE(syn_received_to_established_server,
-	    TV_FIRST_C(TV_SYN, C0, 0, 0, TV_SS, TV_LI, TV_OK),
-	    TV_S(TV_SA, S0, C0 + 1, 0, TV_ES, TV_SR, TV_OK),
-	    TV_C(TV_A, C0 + 1, S0 + 1, 0, TV_ES, TV_ES, TV_OK))
-TCPFSM_EDGE(syn_received_to_established_simopen_server,
-	    TV_FIRST_C(TV_SYN, C0, 0, 0, TV_SS, TV_LI, TV_OK),
-	    TV_S(TV_SYN, S0, 0, 0, TV_SR, TV_SR, TV_OK),
-	    TV_C(TV_SA, C0, S0 + 1, 0, TV_SR, TV_ES, TV_OK))
-TCPFSM_EDGE(syn_received_to_established_simopen_client,
-	    TV_FIRST_C(TV_SYN, C0, 0, 0, TV_SS, TV_LI, TV_OK),
-	    TV_S(TV_SYN, S0, 0, 0, TV_SR, TV_SR, TV_OK),
-	    TV_C(TV_SA, C0, S0 + 1, 0, TV_SR, TV_ES, TV_OK),
-	    TV_S(TV_SA, S0, C0 + 1, 0, TV_ES, TV_ES, TV_OK))
-TCPFSM_EDGE(syn_received_to_listen_rst_server,
-	    TV_FIRST_C(TV_SYN, C0, 0, 0, TV_SS, TV_LI, TV_OK),
-	    TV_S(TV_SA, S0, C0 + 1, 0, TV_ES, TV_SR, TV_OK),
-	    TV_C(TV_R, C0 + 1, 0, 0, TV_CL, TV_LI, TV_OK))
-TCPFSM_EDGE(syn_received_to_closed_rst_client,
-	    TV_FIRST_C(TV_SYN, C0, 0, 0, TV_SS, TV_LI, TV_OK),
-	    TV_S(TV_SYN, S0, 0, 0, TV_SR, TV_SR, TV_OK),
-	    TV_S(TV_R, S0 + 1, 0, 0, TV_CL, TV_CL, TV_OK))
-TCPFSM_EDGE(syn_received_to_closed_rst_server,
-	    TV_FIRST_C(TV_SYN, C0, 0, 0, TV_SS, TV_LI, TV_OK),
-	    TV_S(TV_SYN, S0, 0, 0, TV_SR, TV_SR, TV_OK),
-	    TV_C(TV_R, C0 + 1, 0, 0, TV_CL, TV_CL, TV_OK))
-TCPFSM_EDGE(syn_received_to_fin_wait_1_server,
-	    TV_FIRST_C(TV_SYN, C0, 0, 0, TV_SS, TV_LI, TV_OK),
-	    TV_S(TV_SA, S0, C0 + 1, 0, TV_ES, TV_SR, TV_OK),
-	    TV_S(TV_FA, S0 + 1, C0 + 1, 0, TV_CW, TV_F1, TV_OK))
-TCPFSM_EDGE(syn_received_to_fin_wait_1_simopen_client,
-	    TV_FIRST_C(TV_SYN, C0, 0, 0, TV_SS, TV_LI, TV_OK),
-	    TV_S(TV_SYN, S0, 0, 0, TV_SR, TV_SR, TV_OK),
-	    TV_C(TV_FA, C0 + 1, S0 + 1, 0, TV_F1, TV_CW, TV_OK))
-TCPFSM_EDGE(established_to_fin_wait_1_client,
-	    TV_FIRST_C(TV_SYN, C0, 0, 0, TV_SS, TV_LI, TV_OK),
-	    TV_S(TV_SA, S0, C0 + 1, 0, TV_ES, TV_SR, TV_OK),
-	    TV_C(TV_A, C0 + 1, S0 + 1, 0, TV_ES, TV_ES, TV_OK),
-	    TV_C(TV_FA, C0 + 1, S0 + 1, 0, TV_F1, TV_CW, TV_OK))
-TCPFSM_EDGE(established_to_fin_wait_1_server,
-	    TV_FIRST_C(TV_SYN, C0, 0, 0, TV_SS, TV_LI, TV_OK),
-	    TV_S(TV_SA, S0, C0 + 1, 0, TV_ES, TV_SR, TV_OK),
-	    TV_C(TV_A, C0 + 1, S0 + 1, 0, TV_ES, TV_ES, TV_OK),
-	    TV_S(TV_FA, S0 + 1, C0 + 1, 0, TV_CW, TV_F1, TV_OK))
-TCPFSM_EDGE(established_to_close_wait_server,
-	    TV_FIRST_C(TV_SYN, C0, 0, 0, TV_SS, TV_LI, TV_OK),
-	    TV_S(TV_SA, S0, C0 + 1, 0, TV_ES, TV_SR, TV_OK),
-	    TV_C(TV_A, C0 + 1, S0 + 1, 0, TV_ES, TV_ES, TV_OK),
-	    TV_C(TV_FA, C0 + 1, S0 + 1, 0, TV_F1, TV_CW, TV_OK))
-TCPFSM_EDGE(established_to_close_wait_client,
-	    TV_FIRST_C(TV_SYN, C0, 0, 0, TV_SS, TV_LI, TV_OK),
-	    TV_S(TV_SA, S0, C0 + 1, 0, TV_ES, TV_SR, TV_OK),
-	    TV_C(TV_A, C0 + 1, S0 + 1, 0, TV_ES, TV_ES, TV_OK),
-	    TV_S(TV_FA, S0 + 1, C0 + 1, 0, TV_CW, TV_F1, TV_OK))
-TCPFSM_EDGE(fin_wait_1_to_fin_wait_2_client,
-	    TV_FIRST_C(TV_SYN, C0, 0, 0, TV_SS, TV_LI, TV_OK),
-	    TV_S(TV_SA, S0, C0 + 1, 0, TV_ES, TV_SR, TV_OK),
-	    TV_C(TV_A, C0 + 1, S0 + 1, 0, TV_ES, TV_ES, TV_OK),
-	    TV_C(TV_FA, C0 + 1, S0 + 1, 0, TV_F1, TV_CW, TV_OK),
-	    TV_S(TV_A, S0 + 1, C0 + 2, 0, TV_F2, TV_CW, TV_OK))
-TCPFSM_EDGE(fin_wait_1_to_fin_wait_2_server,
-	    TV_FIRST_C(TV_SYN, C0, 0, 0, TV_SS, TV_LI, TV_OK),
-	    TV_S(TV_SA, S0, C0 + 1, 0, TV_ES, TV_SR, TV_OK),
-	    TV_C(TV_A, C0 + 1, S0 + 1, 0, TV_ES, TV_ES, TV_OK),
-	    TV_S(TV_FA, S0 + 1, C0 + 1, 0, TV_CW, TV_F1, TV_OK),
-	    TV_C(TV_A, C0 + 1, S0 + 2, 0, TV_CW, TV_F2, TV_OK))
-TCPFSM_EDGE(fin_wait_1_to_closing,
-	    TV_FIRST_C(TV_SYN, C0, 0, 0, TV_SS, TV_LI, TV_OK),
-	    TV_S(TV_SA, S0, C0 + 1, 0, TV_ES, TV_SR, TV_OK),
-	    TV_C(TV_A, C0 + 1, S0 + 1, 0, TV_ES, TV_ES, TV_OK),
-	    TV_C(TV_FA, C0 + 1, S0 + 1, 0, TV_F1, TV_CW, TV_OK),
-	    TV_S(TV_FA, S0 + 1, C0 + 1, 0, TV_CG, TV_CG, TV_OK))
-TCPFSM_EDGE(fin_wait_1_to_time_wait_client,
-	    TV_FIRST_C(TV_SYN, C0, 0, 0, TV_SS, TV_LI, TV_OK),
-	    TV_S(TV_SA, S0, C0 + 1, 0, TV_ES, TV_SR, TV_OK),
-	    TV_C(TV_A, C0 + 1, S0 + 1, 0, TV_ES, TV_ES, TV_OK),
-	    TV_C(TV_FA, C0 + 1, S0 + 1, 0, TV_F1, TV_CW, TV_OK),
-	    TV_S(TV_FA, S0 + 1, C0 + 2, 0, TV_TW, TV_LA, TV_OK))
-TCPFSM_EDGE(fin_wait_1_to_time_wait_server,
-	    TV_FIRST_C(TV_SYN, C0, 0, 0, TV_SS, TV_LI, TV_OK),
-	    TV_S(TV_SA, S0, C0 + 1, 0, TV_ES, TV_SR, TV_OK),
-	    TV_C(TV_A, C0 + 1, S0 + 1, 0, TV_ES, TV_ES, TV_OK),
-	    TV_S(TV_FA, S0 + 1, C0 + 1, 0, TV_CW, TV_F1, TV_OK),
-	    TV_C(TV_FA, C0 + 1, S0 + 2, 0, TV_LA, TV_TW, TV_OK))
-TCPFSM_EDGE(fin_wait_2_to_time_wait_client,
-	    TV_FIRST_C(TV_SYN, C0, 0, 0, TV_SS, TV_LI, TV_OK),
-	    TV_S(TV_SA, S0, C0 + 1, 0, TV_ES, TV_SR, TV_OK),
-	    TV_C(TV_A, C0 + 1, S0 + 1, 0, TV_ES, TV_ES, TV_OK),
-	    TV_C(TV_FA, C0 + 1, S0 + 1, 0, TV_F1, TV_CW, TV_OK),
-	    TV_S(TV_A, S0 + 1, C0 + 2, 0, TV_F2, TV_CW, TV_OK),
-	    TV_S(TV_FA, S0 + 1, C0 + 2, 0, TV_TW, TV_LA, TV_OK))
-TCPFSM_EDGE(fin_wait_2_to_time_wait_server,
-	    TV_FIRST_C(TV_SYN, C0, 0, 0, TV_SS, TV_LI, TV_OK),
-	    TV_S(TV_SA, S0, C0 + 1, 0, TV_ES, TV_SR, TV_OK),
-	    TV_C(TV_A, C0 + 1, S0 + 1, 0, TV_ES, TV_ES, TV_OK),
-	    TV_S(TV_FA, S0 + 1, C0 + 1, 0, TV_CW, TV_F1, TV_OK),
-	    TV_C(TV_A, C0 + 1, S0 + 2, 0, TV_CW, TV_F2, TV_OK),
-	    TV_C(TV_FA, C0 + 1, S0 + 2, 0, TV_LA, TV_TW, TV_OK))
-TCPFSM_EDGE(closing_to_time_wait_client,
-	    TV_FIRST_C(TV_SYN, C0, 0, 0, TV_SS, TV_LI, TV_OK),
-	    TV_S(TV_SA, S0, C0 + 1, 0, TV_ES, TV_SR, TV_OK),
-	    TV_C(TV_A, C0 + 1, S0 + 1, 0, TV_ES, TV_ES, TV_OK),
-	    TV_C(TV_FA, C0 + 1, S0 + 1, 0, TV_F1, TV_CW, TV_OK),
-	    TV_S(TV_FA, S0 + 1, C0 + 1, 0, TV_CG, TV_CG, TV_OK),
-	    TV_S(TV_A, S0 + 2, C0 + 2, 0, TV_TW, TV_CG, TV_OK))
-TCPFSM_EDGE(closing_to_time_wait_server,
-	    TV_FIRST_C(TV_SYN, C0, 0, 0, TV_SS, TV_LI, TV_OK),
-	    TV_S(TV_SA, S0, C0 + 1, 0, TV_ES, TV_SR, TV_OK),
-	    TV_C(TV_A, C0 + 1, S0 + 1, 0, TV_ES, TV_ES, TV_OK),
-	    TV_C(TV_FA, C0 + 1, S0 + 1, 0, TV_F1, TV_CW, TV_OK),
-	    TV_S(TV_FA, S0 + 1, C0 + 1, 0, TV_CG, TV_CG, TV_OK),
-	    TV_C(TV_A, C0 + 2, S0 + 2, 0, TV_CG, TV_TW, TV_OK))
-TCPFSM_EDGE(time_wait_to_closed_timeout_client,
-	    TV_FIRST_C(TV_SYN, C0, 0, 0, TV_SS, TV_LI, TV_OK),
-	    TV_S(TV_SA, S0, C0 + 1, 0, TV_ES, TV_SR, TV_OK),
-	    TV_C(TV_A, C0 + 1, S0 + 1, 0, TV_ES, TV_ES, TV_OK),
-	    TV_C(TV_FA, C0 + 1, S0 + 1, 0, TV_F1, TV_CW, TV_OK),
-	    TV_S(TV_A, S0 + 1, C0 + 2, 0, TV_F2, TV_CW, TV_OK),
-	    TV_S(TV_FA, S0 + 1, C0 + 2, 0, TV_TW, TV_LA, TV_OK),
-	    TV_C(TV_A, C0 + 2, S0 + 2, 0, TV_TW, TV_CL, TV_OK),
-	    TV_TWDONE(TV_CL, TV_CL))
-TCPFSM_EDGE(time_wait_to_closed_timeout_server,
-	    TV_FIRST_C(TV_SYN, C0, 0, 0, TV_SS, TV_LI, TV_OK),
-	    TV_S(TV_SA, S0, C0 + 1, 0, TV_ES, TV_SR, TV_OK),
-	    TV_C(TV_A, C0 + 1, S0 + 1, 0, TV_ES, TV_ES, TV_OK),
-	    TV_S(TV_FA, S0 + 1, C0 + 1, 0, TV_CW, TV_F1, TV_OK),
-	    TV_C(TV_A, C0 + 1, S0 + 2, 0, TV_CW, TV_F2, TV_OK),
-	    TV_C(TV_FA, C0 + 1, S0 + 2, 0, TV_LA, TV_TW, TV_OK),
-	    TV_S(TV_A, S0 + 2, C0 + 2, 0, TV_CL, TV_TW, TV_OK),
-	    TV_TWDONE(TV_CL, TV_CL))
-TCPFSM_EDGE(time_wait_to_closed_timeout_simclose,
-	    TV_FIRST_C(TV_SYN, C0, 0, 0, TV_SS, TV_LI, TV_OK),
-	    TV_S(TV_SA, S0, C0 + 1, 0, TV_ES, TV_SR, TV_OK),
-	    TV_C(TV_A, C0 + 1, S0 + 1, 0, TV_ES, TV_ES, TV_OK),
-	    TV_C(TV_FA, C0 + 1, S0 + 1, 0, TV_F1, TV_CW, TV_OK),
-	    TV_S(TV_FA, S0 + 1, C0 + 1, 0, TV_CG, TV_CG, TV_OK),
-	    TV_C(TV_A, C0 + 2, S0 + 2, 0, TV_CG, TV_TW, TV_OK),
-	    TV_S(TV_A, S0 + 2, C0 + 2, 0, TV_TW, TV_TW, TV_OK),
-	    TV_TWDONE(TV_CL, TV_CL))
-TCPFSM_EDGE(close_wait_to_last_ack_server,
-	    TV_FIRST_C(TV_SYN, C0, 0, 0, TV_SS, TV_LI, TV_OK),
-	    TV_S(TV_SA, S0, C0 + 1, 0, TV_ES, TV_SR, TV_OK),
-	    TV_C(TV_A, C0 + 1, S0 + 1, 0, TV_ES, TV_ES, TV_OK),
-	    TV_C(TV_FA, C0 + 1, S0 + 1, 0, TV_F1, TV_CW, TV_OK),
-	    TV_S(TV_A, S0 + 1, C0 + 2, 0, TV_F2, TV_CW, TV_OK),
-	    TV_S(TV_FA, S0 + 1, C0 + 2, 0, TV_TW, TV_LA, TV_OK))
-TCPFSM_EDGE(close_wait_to_last_ack_client,
-	    TV_FIRST_C(TV_SYN, C0, 0, 0, TV_SS, TV_LI, TV_OK),
-	    TV_S(TV_SA, S0, C0 + 1, 0, TV_ES, TV_SR, TV_OK),
-	    TV_C(TV_A, C0 + 1, S0 + 1, 0, TV_ES, TV_ES, TV_OK),
-	    TV_S(TV_FA, S0 + 1, C0 + 1, 0, TV_CW, TV_F1, TV_OK),
-	    TV_C(TV_A, C0 + 1, S0 + 2, 0, TV_CW, TV_F2, TV_OK),
-	    TV_C(TV_FA, C0 + 1, S0 + 2, 0, TV_LA, TV_TW, TV_OK))
-TCPFSM_EDGE(last_ack_to_closed_server,
-	    TV_FIRST_C(TV_SYN, C0, 0, 0, TV_SS, TV_LI, TV_OK),
-	    TV_S(TV_SA, S0, C0 + 1, 0, TV_ES, TV_SR, TV_OK),
-	    TV_C(TV_A, C0 + 1, S0 + 1, 0, TV_ES, TV_ES, TV_OK),
-	    TV_C(TV_FA, C0 + 1, S0 + 1, 0, TV_F1, TV_CW, TV_OK),
-	    TV_S(TV_A, S0 + 1, C0 + 2, 0, TV_F2, TV_CW, TV_OK),
-	    TV_S(TV_FA, S0 + 1, C0 + 2, 0, TV_TW, TV_LA, TV_OK),
-	    TV_C(TV_A, C0 + 2, S0 + 2, 0, TV_TW, TV_CL, TV_OK))
-TCPFSM_EDGE(last_ack_to_closed_client,
-	    TV_FIRST_C(TV_SYN, C0, 0, 0, TV_SS, TV_LI, TV_OK),
-	    TV_S(TV_SA, S0, C0 + 1, 0, TV_ES, TV_SR, TV_OK),
-	    TV_C(TV_A, C0 + 1, S0 + 1, 0, TV_ES, TV_ES, TV_OK),
-	    TV_S(TV_FA, S0 + 1, C0 + 1, 0, TV_CW, TV_F1, TV_OK),
-	    TV_C(TV_A, C0 + 1, S0 + 2, 0, TV_CW, TV_F2, TV_OK),
-	    TV_C(TV_FA, C0 + 1, S0 + 2, 0, TV_LA, TV_TW, TV_OK),
-	    TV_S(TV_A, S0 + 2, C0 + 2, 0, TV_CL, TV_TW, TV_OK))
+/* ---- tcpfsm_fsm_edges ---- */
+
+KUNIT_ARRAY_PARAM(tcpfsm_edge, tcpfsm_edges, tcpfsm_vec_desc);
+
+static void edge(struct kunit *test)
+{
+	tcpfsm_run_vector(test, test->param_value);
+}
 
 static struct kunit_case tcpfsm_edge_cases[] = {
-	KUNIT_CASE(edge_closed_to_syn_sent_client),
-	KUNIT_CASE(edge_closed_to_listen_server),
-	KUNIT_CASE(edge_listen_to_syn_received_server),
-	KUNIT_CASE(edge_listen_to_syn_received_simopen_server),
-	KUNIT_CASE(edge_listen_to_closed_server),
-	KUNIT_CASE(edge_syn_sent_to_closed_rst_client),
-	KUNIT_CASE(edge_syn_sent_to_closed_abort_client),
-	KUNIT_CASE(edge_syn_sent_to_syn_received_simopen_client),
-	KUNIT_CASE(edge_syn_sent_to_established_client),
-	KUNIT_CASE(edge_syn_received_to_established_server),
-	KUNIT_CASE(edge_syn_received_to_established_simopen_server),
-	KUNIT_CASE(edge_syn_received_to_established_simopen_client),
-	KUNIT_CASE(edge_syn_received_to_listen_rst_server),
-	KUNIT_CASE(edge_syn_received_to_closed_rst_client),
-	KUNIT_CASE(edge_syn_received_to_closed_rst_server),
-	KUNIT_CASE(edge_syn_received_to_fin_wait_1_server),
-	KUNIT_CASE(edge_syn_received_to_fin_wait_1_simopen_client),
-	KUNIT_CASE(edge_established_to_fin_wait_1_client),
-	KUNIT_CASE(edge_established_to_fin_wait_1_server),
-	KUNIT_CASE(edge_established_to_close_wait_server),
-	KUNIT_CASE(edge_established_to_close_wait_client),
-	KUNIT_CASE(edge_fin_wait_1_to_fin_wait_2_client),
-	KUNIT_CASE(edge_fin_wait_1_to_fin_wait_2_server),
-	KUNIT_CASE(edge_fin_wait_1_to_closing),
-	KUNIT_CASE(edge_fin_wait_1_to_time_wait_client),
-	KUNIT_CASE(edge_fin_wait_1_to_time_wait_server),
-	KUNIT_CASE(edge_fin_wait_2_to_time_wait_client),
-	KUNIT_CASE(edge_fin_wait_2_to_time_wait_server),
-	KUNIT_CASE(edge_closing_to_time_wait_client),
-	KUNIT_CASE(edge_closing_to_time_wait_server),
-	KUNIT_CASE(edge_time_wait_to_closed_timeout_client),
-	KUNIT_CASE(edge_time_wait_to_closed_timeout_server),
-	KUNIT_CASE(edge_time_wait_to_closed_timeout_simclose),
-	KUNIT_CASE(edge_close_wait_to_last_ack_server),
-	KUNIT_CASE(edge_close_wait_to_last_ack_client),
-	KUNIT_CASE(edge_last_ack_to_closed_server),
-	KUNIT_CASE(edge_last_ack_to_closed_client),
+	KUNIT_CASE_PARAM(edge, tcpfsm_edge_gen_params),
 	{}
 };
 
@@ -305,11 +74,6 @@ static struct kunit_suite tcpfsm_edges_suite = {
 };
 
 /* ---- tcpfsm_fsm_scenarios ---- */
-
-static void tcpfsm_vec_desc(const struct tcpfsm_vector *v, char *desc)
-{
-	strscpy(desc, v->name, KUNIT_PARAM_DESC_SIZE);
-}
 
 KUNIT_ARRAY_PARAM(tcpfsm_vec, tcpfsm_vectors, tcpfsm_vec_desc);
 

@@ -1,15 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Run every scenario of kunit/tcpfsm_vectors.h against tcpfsm_fsm.c in
- * userspace: one line per scenario, then "N passed, N failed"; the exit
- * status is non-zero when any scenario fails.  The runner is the KUnit
- * suite's, kunit/tcpfsm_vector_run.h, so the checks are the same.  Then the
- * random walks of kunit/tcpfsm_props.h (the KUnit suite
- * tcpfsm_fsm_properties), one line per seed.
+ * Run every edge of kunit/tcpfsm_edges.h and every scenario of
+ * kunit/tcpfsm_vectors.h against tcpfsm_fsm.c in userspace, one line each,
+ * through the KUnit suites' runner (kunit/tcpfsm_vector_run.h), so the
+ * checks are the same; then the random walks of kunit/tcpfsm_props.h (the
+ * KUnit suite tcpfsm_fsm_properties), one line per seed; then "N passed,
+ * N failed".  The exit status is non-zero when any of them fails.
  */
 #include <stdarg.h>
 #include <stdio.h>
 
+#include "tcpfsm_edges.h"
 #include "tcpfsm_vectors.h"
 #include "tcpfsm_props.h"
 
@@ -26,7 +27,7 @@ static void __printf(2, 3) report_fail(void *failures, const char *fmt, ...)
 }
 
 /* Returns 0 when the vector passes, else prints why and returns 1. */
-static int run_vector(const struct tcpfsm_vector *v)
+static int run_vector(const char *what, const struct tcpfsm_vector *v)
 {
 	unsigned int failures = 0, ran;
 	const struct tcpfsm_vreport rep = {
@@ -42,7 +43,7 @@ static int run_vector(const struct tcpfsm_vector *v)
 			    v->nsteps);
 	if (failures)
 		return 1;
-	printf("PASS %s (%u steps)\n", v->name, v->nsteps);
+	printf("PASS %s %s (%u steps)\n", what, v->name, v->nsteps);
 	return 0;
 }
 
@@ -82,14 +83,15 @@ static int run_walk(u64 seed, u32 conns, u32 steps)
 
 int main(void)
 {
-	unsigned int i, failed = 0, n = ARRAY_SIZE(tcpfsm_vectors);
-	unsigned int nw = 0;
+	unsigned int i, run = 0, failed = 0;
 
-	for (i = 0; i < n; i++)
-		failed += run_vector(&tcpfsm_vectors[i]);
-	for (i = 0; i < ARRAY_SIZE(tcpfsm_prop_seeds); i++, nw++)
+	for (i = 0; i < ARRAY_SIZE(tcpfsm_edges); i++, run++)
+		failed += run_vector("edge", &tcpfsm_edges[i]);
+	for (i = 0; i < ARRAY_SIZE(tcpfsm_vectors); i++, run++)
+		failed += run_vector("scenario", &tcpfsm_vectors[i]);
+	for (i = 0; i < ARRAY_SIZE(tcpfsm_prop_seeds); i++, run++)
 		failed += run_walk(tcpfsm_prop_seeds[i], TCPFSM_PROP_CONNS,
 				   TCPFSM_PROP_STEPS);
-	printf("%u passed, %u failed\n", n + nw - failed, failed);
+	printf("%u passed, %u failed\n", run - failed, failed);
 	return failed ? 1 : 0;
 }
