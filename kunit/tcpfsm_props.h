@@ -6,12 +6,14 @@
  * many connections, and every step is checked against the invariants below.
  * Pure code over the FSM's API, no kernel or libc calls: the KUnit suite
  * tcpfsm_fsm_properties, tools/fsm-user/run_vectors and the libFuzzer entry
- * point tools/fsm-user/fuzz_fsm.c share it.
+ * point tools/fsm-user/fuzz_fsm.c share it; the first two judge a walk with
+ * tcpfsm_walk_report(), each reporting as it does for the vectors.
  */
 #ifndef _TCPFSM_PROPS_H
 #define _TCPFSM_PROPS_H
 
 #include "tcpfsm_fsm.h"
+#include "tcpfsm_vector_run.h"
 
 /* The seeds and sizes both the KUnit suite and run_vectors use. */
 static const u64 tcpfsm_prop_seeds[] = {
@@ -356,6 +358,41 @@ visited:
 		}
 	}
 	return w->failures;
+}
+
+/*
+ * Report through @rep what walk @w, once run, found wrong: the first step
+ * that broke each invariant, how many steps broke one, and the states no
+ * endpoint reached, since a walk that never reaches a state proves nothing
+ * about it (and one that ran nothing reaches none).
+ */
+static inline void tcpfsm_walk_report(const struct tcpfsm_walk *w,
+				      const struct tcpfsm_vreport *rep)
+{
+	unsigned long long seed = w->seed;
+	u32 all = TCPFSM_STATE_MASK_ALL, i;
+
+	for (i = 0; i < w->nkinds; i++) {
+		const struct tcpfsm_walk_fail *f = &w->kinds[i];
+
+		rep->fail(rep->ctx,
+			  "seed %#llx conn %u step %u: %s: dir %u flags %#x seq %#x ack %#x len %u win %u ws %u: %s/%s -> %s/%s %s %s",
+			  seed, f->conn, f->step, f->what, f->seg.dir,
+			  f->seg.flags, f->seg.seq, f->seg.ack, f->seg.len,
+			  f->seg.win, f->seg.wscale,
+			  tcpfsm_state_name(f->before[0]),
+			  tcpfsm_state_name(f->before[1]),
+			  tcpfsm_state_name(f->after[0]),
+			  tcpfsm_state_name(f->after[1]),
+			  tcpfsm_test_verdict(f->verdict),
+			  tcpfsm_reason_name(f->reason));
+	}
+	if (w->failures)
+		rep->fail(rep->ctx, "seed %#llx: %u invariant violations",
+			  seed, w->failures);
+	if ((w->visited & all) != all)
+		rep->fail(rep->ctx, "seed %#llx: states never reached %#x",
+			  seed, all & ~w->visited);
 }
 
 #endif /* _TCPFSM_PROPS_H */

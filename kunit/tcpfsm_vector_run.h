@@ -134,8 +134,9 @@ struct tcpfsm_vector {
 #define TV_SD 0x80000000U
 
 /*
- * How a caller hears of a failed expectation: @fail gets @ctx and a
- * printf-style message naming the vector and the step.
+ * How a caller hears of a failed expectation (of a vector here, of a walk
+ * in tcpfsm_props.h): @fail gets @ctx and a printf-style message that
+ * names what failed and where.
  */
 struct tcpfsm_vreport {
 	void (*fail)(void *ctx, const char *fmt, ...) __printf(2, 3);
