@@ -5,8 +5,14 @@
  *
  * This file only orders the parts.  Bring-up goes from the inside out (the
  * table before anything that reads it, the hooks that feed it last); teardown
- * is the reverse, except that flows are destroyed while the event channel
- * still works so that listeners see every flow go.
+ * is the reverse, except that flows are destroyed while the event receiver
+ * is still registered, so that listeners see every flow go.
+ *
+ * Each part registers its own pernet_operations in its *_init(), so this
+ * order is also every namespace's: a new namespace gets its table, then its
+ * event state (netlink), its /proc files and last its hooks; a namespace
+ * that goes loses them in the reverse order, hooks first, so no segment
+ * reaches a table being emptied.
  */
 
 #include <linux/kernel.h>

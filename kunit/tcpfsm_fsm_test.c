@@ -106,15 +106,15 @@ static void random_walk(struct kunit *test)
 	const struct tcpfsm_vreport rep = {
 		.fail = tcpfsm_kunit_fail, .ctx = test,
 	};
-	struct tcpfsm_walk *w;
+	struct tcpfsm_rwalk *w;
 
 	w = kunit_kzalloc(test, sizeof(*w), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, w);
 	w->seed = *(const u64 *)test->param_value;
 	w->conns = TCPFSM_PROP_CONNS;
 	w->steps = TCPFSM_PROP_STEPS;
-	tcpfsm_walk_run(w);
-	tcpfsm_walk_report(w, &rep);
+	tcpfsm_rwalk_run(w);
+	tcpfsm_rwalk_report(w, &rep);
 	kunit_info(test, "seed %#llx: %u segments\n", w->seed, w->segments);
 }
 

@@ -7,7 +7,7 @@
  * Pure code over the FSM's API, no kernel or libc calls: the KUnit suite
  * tcpfsm_fsm_properties, tools/fsm-user/run_vectors and the libFuzzer entry
  * point tools/fsm-user/fuzz_fsm.c share it; the first two judge a walk with
- * tcpfsm_walk_report(), each reporting as it does for the vectors.
+ * tcpfsm_rwalk_report(), each reporting as it does for the vectors.
  */
 #ifndef _TCPFSM_PROPS_H
 #define _TCPFSM_PROPS_H
@@ -247,7 +247,7 @@ tcpfsm_check_tw_done(const struct tcpfsm_conn *before,
 }
 
 /* The first failure of each kind, to print with the seed that replays it. */
-struct tcpfsm_walk_fail {
+struct tcpfsm_rwalk_fail {
 	const char *what;
 	u32 conn;
 	u32 step;
@@ -258,9 +258,10 @@ struct tcpfsm_walk_fail {
 	u8 reason;
 };
 
-#define TCPFSM_WALK_KINDS	8
+#define TCPFSM_RWALK_KINDS	8
 
-struct tcpfsm_walk {
+/* A random walk of the state machine (the property suite), not a table walk. */
+struct tcpfsm_rwalk {
 	u64 seed;
 	u32 conns;		/* connections to walk */
 	u32 steps;		/* segments per connection */
@@ -270,17 +271,17 @@ struct tcpfsm_walk {
 	u32 visited;		/* BIT(state) of every state an endpoint reached */
 	u32 verdicts;		/* BIT(verdict) of every verdict seen */
 	u32 nkinds;		/* distinct invariants broken, in kinds[] */
-	struct tcpfsm_walk_fail kinds[TCPFSM_WALK_KINDS]; /* first of each */
+	struct tcpfsm_rwalk_fail kinds[TCPFSM_RWALK_KINDS]; /* first of each */
 };
 
-static inline void tcpfsm_walk_note(struct tcpfsm_walk *w, const char *what,
+static inline void tcpfsm_rwalk_note(struct tcpfsm_rwalk *w, const char *what,
 				    u32 conn, u32 step,
 				    const struct tcpfsm_seg *seg,
 				    const struct tcpfsm_conn *before,
 				    const struct tcpfsm_conn *after,
 				    const struct tcpfsm_result *res)
 {
-	struct tcpfsm_walk_fail *f;
+	struct tcpfsm_rwalk_fail *f;
 	u32 i;
 
 	if (!what)
@@ -289,7 +290,7 @@ static inline void tcpfsm_walk_note(struct tcpfsm_walk *w, const char *what,
 	for (i = 0; i < w->nkinds; i++)
 		if (w->kinds[i].what == what)
 			return;
-	if (w->nkinds == TCPFSM_WALK_KINDS)
+	if (w->nkinds == TCPFSM_RWALK_KINDS)
 		return;
 	f = &w->kinds[w->nkinds++];
 	f->what = what;
@@ -309,7 +310,7 @@ static inline void tcpfsm_walk_note(struct tcpfsm_walk *w, const char *what,
  * restarts the connection with the same SYN, as the flow table does.
  * Returns the number of steps that broke an invariant.
  */
-static inline u32 tcpfsm_walk_run(struct tcpfsm_walk *w)
+static inline u32 tcpfsm_rwalk_run(struct tcpfsm_rwalk *w)
 {
 	struct tcpfsm_conn c, before;
 	struct tcpfsm_result res;
@@ -329,7 +330,7 @@ static inline u32 tcpfsm_walk_run(struct tcpfsm_walk *w)
 				tcpfsm_fsm_time_wait_done(&c);
 				res = (struct tcpfsm_result){};
 				seg = (struct tcpfsm_seg){};
-				tcpfsm_walk_note(w, tcpfsm_check_tw_done(&before, &c),
+				tcpfsm_rwalk_note(w, tcpfsm_check_tw_done(&before, &c),
 						 i, j, &seg, &before, &c, &res);
 				goto visited;
 			}
@@ -338,7 +339,7 @@ static inline u32 tcpfsm_walk_run(struct tcpfsm_walk *w)
 				tcpfsm_fsm_update(&c, &seg, &res);
 				w->segments++;
 				w->verdicts |= 1U << (res.verdict & 31);
-				tcpfsm_walk_note(w, tcpfsm_check_update(&before, &c,
+				tcpfsm_rwalk_note(w, tcpfsm_check_update(&before, &c,
 									&seg, &res),
 						 i, j, &seg, &before, &c, &res);
 				if (res.verdict != TCPFSM_NEW)
@@ -347,7 +348,7 @@ static inline u32 tcpfsm_walk_run(struct tcpfsm_walk *w)
 			}
 			live = tcpfsm_fsm_start(&c, &seg, pickup, &res);
 			w->segments++;
-			tcpfsm_walk_note(w, tcpfsm_check_start(&c, &seg, pickup,
+			tcpfsm_rwalk_note(w, tcpfsm_check_start(&c, &seg, pickup,
 							       live, &res),
 					 i, j, &seg, &before, &c, &res);
 visited:
@@ -366,14 +367,14 @@ visited:
  * endpoint reached, since a walk that never reaches a state proves nothing
  * about it (and one that ran nothing reaches none).
  */
-static inline void tcpfsm_walk_report(const struct tcpfsm_walk *w,
+static inline void tcpfsm_rwalk_report(const struct tcpfsm_rwalk *w,
 				      const struct tcpfsm_vreport *rep)
 {
 	unsigned long long seed = w->seed;
 	u32 all = TCPFSM_STATE_MASK_ALL, i;
 
 	for (i = 0; i < w->nkinds; i++) {
-		const struct tcpfsm_walk_fail *f = &w->kinds[i];
+		const struct tcpfsm_rwalk_fail *f = &w->kinds[i];
 
 		rep->fail(rep->ctx,
 			  "seed %#llx conn %u step %u: %s: dir %u flags %#x seq %#x ack %#x len %u win %u ws %u: %s/%s -> %s/%s %s %s",

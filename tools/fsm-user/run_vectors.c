@@ -50,7 +50,7 @@ static int run_vector(const char *what, const struct tcpfsm_vector *v)
 /* Returns 0 when the walk from @seed passes, else prints why and returns 1. */
 static int run_walk(u64 seed)
 {
-	struct tcpfsm_walk w = {
+	struct tcpfsm_rwalk w = {
 		.seed = seed, .conns = TCPFSM_PROP_CONNS,
 		.steps = TCPFSM_PROP_STEPS,
 	};
@@ -59,8 +59,8 @@ static int run_walk(u64 seed)
 		.fail = report_fail, .ctx = &failures,
 	};
 
-	tcpfsm_walk_run(&w);
-	tcpfsm_walk_report(&w, &rep);
+	tcpfsm_rwalk_run(&w);
+	tcpfsm_rwalk_report(&w, &rep);
 	if (failures)
 		return 1;
 	printf("PASS properties seed %#llx (%u segments)\n",
