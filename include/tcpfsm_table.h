@@ -12,9 +12,6 @@
 struct net;
 struct tcpfsm_flow;
 
-/* The highest max_flows (and netns_max_flows): 2^24 flows, a 3 GiB table. */
-#define TCPFSM_MAX_FLOWS_MAX	16777216U
-
 /* A connection's addresses, oriented: [TCPFSM_CLIENT] and [TCPFSM_SERVER]. */
 struct tcpfsm_tuple {
 	union nf_inet_addr addr[2];
