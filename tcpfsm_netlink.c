@@ -31,6 +31,7 @@
 #include "tcpfsm_stats.h"
 #include "tcpfsm_table.h"
 #include "tcpfsm_walk.h"
+#include "generated/netlink.h"
 
 #define TCPFSM_TOMBSTONES_MAX	1048576U	/* 2^20: 56 MiB of tombstones */
 
@@ -57,12 +58,8 @@ module_param_cb(tombstones, &tcpfsm_tombstones_ops, &tombstones, 0444);
 MODULE_PARM_DESC(tombstones,
 		 "Destroyed flows remembered per namespace for SINCE_GEN dumps (default 4096, at most 1M)");
 
-enum tcpfsm_nl_group {
-	TCPFSM_NLGRP_NEW,
-	TCPFSM_NLGRP_CHANGE,
-	TCPFSM_NLGRP_DESTROY,
-	__TCPFSM_NLGRP_MAX,
-};
+/* The groups, indexed by the generated TCPFSM_NLGRP_* (tcpfsm_mcgrps[]). */
+#define __TCPFSM_NLGRP_MAX	(TCPFSM_NLGRP_DESTROY + 1)
 
 /* A destroyed flow, as remembered for SINCE_GEN dumps. */
 struct tcpfsm_tomb {
@@ -100,73 +97,11 @@ static struct tcpfsm_nl_net *tcpfsm_nl_pernet(struct net *net)
 	return net_generic(net, tcpfsm_nl_net_id);
 }
 
-/* ---- policies ---- */
-
-static struct netlink_range_validation tcpfsm_timeout_range = {
-	.min = 1,
-	.max = TCPFSM_TIMEOUT_MAX,
-};
-
-static struct netlink_range_validation tcpfsm_max_flows_range = {
-	.min = 1,
-	.max = TCPFSM_MAX_FLOWS_MAX,
-};
-
-static struct netlink_range_validation tcpfsm_netns_max_flows_range = {
-	.min = 0,
-	.max = TCPFSM_MAX_FLOWS_MAX,
-};
-
-static const struct nla_policy tcpfsm_tuple_policy[TCPFSM_A_TUPLE_MAX + 1] = {
-	[TCPFSM_A_TUPLE_FAMILY] = NLA_POLICY_RANGE(NLA_U8, AF_INET, AF_INET6),
-	[TCPFSM_A_TUPLE_CLIENT_ADDR] = { .type = NLA_BINARY, .len = sizeof(struct in6_addr) },
-	[TCPFSM_A_TUPLE_SERVER_ADDR] = { .type = NLA_BINARY, .len = sizeof(struct in6_addr) },
-	[TCPFSM_A_TUPLE_CLIENT_PORT] = { .type = NLA_BE16 },
-	[TCPFSM_A_TUPLE_SERVER_PORT] = { .type = NLA_BE16 },
-};
-
-static const struct nla_policy tcpfsm_prefix_policy[TCPFSM_A_PREFIX_MAX + 1] = {
-	[TCPFSM_A_PREFIX_FAMILY] = NLA_POLICY_RANGE(NLA_U8, AF_INET, AF_INET6),
-	[TCPFSM_A_PREFIX_ADDR] = { .type = NLA_BINARY, .len = sizeof(struct in6_addr) },
-	[TCPFSM_A_PREFIX_LEN] = NLA_POLICY_MAX(NLA_U8, 128),
-};
-
-static const struct nla_policy tcpfsm_filter_policy[TCPFSM_A_FILTER_MAX + 1] = {
-	[TCPFSM_A_FILTER_STATE_MASK] = NLA_POLICY_MASK(NLA_U32, TCPFSM_STATE_MASK_ALL),
-	[TCPFSM_A_FILTER_CLIENT_STATE_MASK] = NLA_POLICY_MASK(NLA_U32, TCPFSM_STATE_MASK_ALL),
-	[TCPFSM_A_FILTER_SERVER_STATE_MASK] = NLA_POLICY_MASK(NLA_U32, TCPFSM_STATE_MASK_ALL),
-	[TCPFSM_A_FILTER_CLIENT_PORT] = { .type = NLA_BE16 },
-	[TCPFSM_A_FILTER_SERVER_PORT] = { .type = NLA_BE16 },
-	[TCPFSM_A_FILTER_FAMILY] = NLA_POLICY_RANGE(NLA_U8, AF_INET, AF_INET6),
-	[TCPFSM_A_FILTER_CLIENT_PREFIX] = NLA_POLICY_NESTED(tcpfsm_prefix_policy),
-	[TCPFSM_A_FILTER_SERVER_PREFIX] = NLA_POLICY_NESTED(tcpfsm_prefix_policy),
-};
-
-static const struct nla_policy tcpfsm_timeout_policy[TCPFSM_STATE_MAX + 1] = {
-	[TCPFSM_STATE_ESTABLISHED ... TCPFSM_STATE_MAX] =
-		NLA_POLICY_FULL_RANGE(NLA_U32, &tcpfsm_timeout_range),
-};
-
-static const struct nla_policy tcpfsm_config_policy[TCPFSM_A_CONFIG_MAX + 1] = {
-	[TCPFSM_A_CONFIG_TIMEOUT] = NLA_POLICY_NESTED(tcpfsm_timeout_policy),
-	[TCPFSM_A_CONFIG_MAX_FLOWS] = NLA_POLICY_FULL_RANGE(NLA_U32, &tcpfsm_max_flows_range),
-	[TCPFSM_A_CONFIG_PICKUP] = NLA_POLICY_MAX(NLA_U8, 1),
-	[TCPFSM_A_CONFIG_NETNS_MAX_FLOWS] =
-		NLA_POLICY_FULL_RANGE(NLA_U32, &tcpfsm_netns_max_flows_range),
-};
-
-/* Requests carry only these; everything else is reply-only and rejected. */
-static const struct nla_policy tcpfsm_policy[TCPFSM_A_MAX + 1] = {
-	[TCPFSM_A_FLOW] = { .type = NLA_REJECT },
-	[TCPFSM_A_EVENT] = { .type = NLA_REJECT },
-	[TCPFSM_A_TOMBSTONE] = { .type = NLA_REJECT },
-	[TCPFSM_A_TUPLE] = NLA_POLICY_NESTED(tcpfsm_tuple_policy),
-	[TCPFSM_A_FILTER] = NLA_POLICY_NESTED(tcpfsm_filter_policy),
-	[TCPFSM_A_SINCE_GEN] = { .type = NLA_U64 },
-	[TCPFSM_A_DUMP] = { .type = NLA_REJECT },
-	[TCPFSM_A_STATS] = { .type = NLA_REJECT },
-	[TCPFSM_A_CONFIG] = NLA_POLICY_NESTED(tcpfsm_config_policy),
-};
+/*
+ * ---- policies ----
+ * generated/netlink.c, from the spec: tcpfsm_<set>_nl_policy for the nests,
+ * one policy per operation in tcpfsm_nl_ops.
+ */
 
 /* ---- building messages ---- */
 
@@ -418,6 +353,11 @@ static int tcpfsm_get_family(const struct nlattr *attr, u8 *family,
 static int tcpfsm_parse_addr(const struct nlattr *attr, u8 family, union nf_inet_addr *addr,
 			     struct netlink_ext_ack *extack)
 {
+	/* The spec's generator has no length bound for a binary attribute. */
+	if (nla_len(attr) > sizeof(struct in6_addr)) {
+		NL_SET_ERR_MSG_ATTR(extack, attr, "address longer than 16 bytes");
+		return -ERANGE;
+	}
 	if (nla_len(attr) != tcpfsm_addr_len(family)) {
 		NL_SET_ERR_MSG_ATTR(extack, attr,
 				    "address length does not match the family (4 for AF_INET, 16 for AF_INET6)");
@@ -434,7 +374,7 @@ static int tcpfsm_parse_tuple(const struct nlattr *nest, struct tcpfsm_tuple *t,
 	struct nlattr *tb[TCPFSM_A_TUPLE_MAX + 1];
 	int err;
 
-	err = nla_parse_nested(tb, TCPFSM_A_TUPLE_MAX, nest, tcpfsm_tuple_policy, extack);
+	err = nla_parse_nested(tb, TCPFSM_A_TUPLE_MAX, nest, tcpfsm_tuple_nl_policy, extack);
 	if (err)
 		return err;
 	if (NL_REQ_ATTR_CHECK(extack, nest, tb, TCPFSM_A_TUPLE_FAMILY) ||
@@ -449,11 +389,12 @@ static int tcpfsm_parse_tuple(const struct nlattr *nest, struct tcpfsm_tuple *t,
 	err = tcpfsm_get_family(tb[TCPFSM_A_TUPLE_FAMILY], &t->family, extack);
 	if (err)
 		return err;
-	if (tcpfsm_parse_addr(tb[TCPFSM_A_TUPLE_CLIENT_ADDR], t->family,
-			      &t->addr[TCPFSM_CLIENT], extack) ||
-	    tcpfsm_parse_addr(tb[TCPFSM_A_TUPLE_SERVER_ADDR], t->family,
-			      &t->addr[TCPFSM_SERVER], extack))
-		return -EINVAL;
+	err = tcpfsm_parse_addr(tb[TCPFSM_A_TUPLE_CLIENT_ADDR], t->family,
+				&t->addr[TCPFSM_CLIENT], extack) ?:
+	      tcpfsm_parse_addr(tb[TCPFSM_A_TUPLE_SERVER_ADDR], t->family,
+				&t->addr[TCPFSM_SERVER], extack);
+	if (err)
+		return err;
 	t->port[TCPFSM_CLIENT] = nla_get_be16(tb[TCPFSM_A_TUPLE_CLIENT_PORT]);
 	t->port[TCPFSM_SERVER] = nla_get_be16(tb[TCPFSM_A_TUPLE_SERVER_PORT]);
 	return 0;
@@ -482,7 +423,7 @@ static int tcpfsm_parse_prefix(const struct nlattr *nest, struct tcpfsm_prefix *
 	unsigned int alen;
 	int err;
 
-	err = nla_parse_nested(tb, TCPFSM_A_PREFIX_MAX, nest, tcpfsm_prefix_policy, extack);
+	err = nla_parse_nested(tb, TCPFSM_A_PREFIX_MAX, nest, tcpfsm_prefix_nl_policy, extack);
 	if (err)
 		return err;
 	if (NL_REQ_ATTR_CHECK(extack, nest, tb, TCPFSM_A_PREFIX_FAMILY) ||
@@ -518,7 +459,7 @@ static int tcpfsm_parse_filter(const struct nlattr *nest, struct tcpfsm_filter *
 	memset(f, 0, sizeof(*f));
 	if (!nest)
 		return 0;
-	err = nla_parse_nested(tb, TCPFSM_A_FILTER_MAX, nest, tcpfsm_filter_policy, extack);
+	err = nla_parse_nested(tb, TCPFSM_A_FILTER_MAX, nest, tcpfsm_filter_nl_policy, extack);
 	if (err)
 		return err;
 	if (tb[TCPFSM_A_FILTER_STATE_MASK])
@@ -596,7 +537,7 @@ static bool tcpfsm_filter_match(const struct tcpfsm_filter *f, const struct tcpf
 
 /* ---- FLOW_GET ---- */
 
-static int tcpfsm_flow_get_doit(struct sk_buff *skb, struct genl_info *info)
+int tcpfsm_nl_flow_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct net *net = genl_info_net(info);
 	struct tcpfsm_flow_info fi;
@@ -731,7 +672,7 @@ static int tcpfsm_dump_check(struct netlink_callback *cb, struct tcpfsm_filter *
 	return tcpfsm_parse_filter(attrs[TCPFSM_A_FILTER], filter, cb->extack);
 }
 
-static int tcpfsm_flow_dump_start(struct netlink_callback *cb)
+int tcpfsm_nl_flow_get_dump_start(struct netlink_callback *cb)
 {
 	struct nlattr **attrs = tcpfsm_dump_attrs(cb);
 	struct net *net = sock_net(cb->skb->sk);
@@ -775,7 +716,7 @@ static int tcpfsm_flow_dump_start(struct netlink_callback *cb)
 	return 0;
 }
 
-static int tcpfsm_flow_dump_done(struct netlink_callback *cb)
+int tcpfsm_nl_flow_get_dump_done(struct netlink_callback *cb)
 {
 	struct tcpfsm_dump_ctx *ctx = tcpfsm_dump_ctx(cb);
 
@@ -933,7 +874,7 @@ static int tcpfsm_dump_flows(struct sk_buff *skb, struct netlink_callback *cb,
  * batch ends only when the skb is full or the dump is done: returning 0
  * (an empty batch) would end the dump early.
  */
-static int tcpfsm_flow_dump(struct sk_buff *skb, struct netlink_callback *cb)
+int tcpfsm_nl_flow_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct tcpfsm_dump_ctx *ctx = tcpfsm_dump_ctx(cb);
 	int sent = 0, err = 0;
@@ -1036,7 +977,7 @@ static int tcpfsm_fill_stats(struct sk_buff *skb, const void *arg)
 	return tcpfsm_put_stats(skb, arg);
 }
 
-static int tcpfsm_stats_get_doit(struct sk_buff *skb, struct genl_info *info)
+int tcpfsm_nl_stats_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct tcpfsm_stats st;
 
@@ -1075,7 +1016,7 @@ static int tcpfsm_fill_config(struct sk_buff *skb, const void *arg)
 	return 0;
 }
 
-static int tcpfsm_config_get_doit(struct sk_buff *skb, struct genl_info *info)
+int tcpfsm_nl_config_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct tcpfsm_config_reply r;
 
@@ -1088,7 +1029,7 @@ static int tcpfsm_config_get_doit(struct sk_buff *skb, struct genl_info *info)
 
 static DEFINE_MUTEX(tcpfsm_config_mutex);
 
-static int tcpfsm_config_set_doit(struct sk_buff *skb, struct genl_info *info)
+int tcpfsm_nl_config_set_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *tb[TCPFSM_A_CONFIG_MAX + 1];
 	struct nlattr *to[TCPFSM_STATE_MAX + 1];
@@ -1099,9 +1040,9 @@ static int tcpfsm_config_set_doit(struct sk_buff *skb, struct genl_info *info)
 
 	if (GENL_REQ_ATTR_CHECK(info, TCPFSM_A_CONFIG))
 		return -EINVAL;
-	/* Already validated against tcpfsm_config_policy by the family policy. */
+	/* Already validated against tcpfsm_config_nl_policy by the op's policy. */
 	err = nla_parse_nested(tb, TCPFSM_A_CONFIG_MAX, info->attrs[TCPFSM_A_CONFIG],
-			       tcpfsm_config_policy, info->extack);
+			       tcpfsm_config_nl_policy, info->extack);
 	if (err)
 		return err;
 
@@ -1122,7 +1063,7 @@ static int tcpfsm_config_set_doit(struct sk_buff *skb, struct genl_info *info)
 	tcpfsm_table_config(net, &cfg);
 	if (tb[TCPFSM_A_CONFIG_TIMEOUT]) {
 		err = nla_parse_nested(to, TCPFSM_STATE_MAX, tb[TCPFSM_A_CONFIG_TIMEOUT],
-				       tcpfsm_timeout_policy, info->extack);
+				       tcpfsm_timeouts_nl_policy, info->extack);
 		if (err)
 			goto out;
 		for (s = TCPFSM_STATE_ESTABLISHED; s <= TCPFSM_STATE_MAX; s++) {
@@ -1172,45 +1113,26 @@ out:
 
 /* ---- family ---- */
 
-static const struct genl_ops tcpfsm_genl_ops[] = {
-	{
-		.cmd = TCPFSM_CMD_FLOW_GET,
-		.doit = tcpfsm_flow_get_doit,
-		.start = tcpfsm_flow_dump_start,
-		.dumpit = tcpfsm_flow_dump,
-		.done = tcpfsm_flow_dump_done,
-	},
-	{
-		.cmd = TCPFSM_CMD_STATS_GET,
-		.doit = tcpfsm_stats_get_doit,
-	},
-	{
-		.cmd = TCPFSM_CMD_CONFIG_GET,
-		.doit = tcpfsm_config_get_doit,
-	},
-	{
-		.cmd = TCPFSM_CMD_CONFIG_SET,
-		.doit = tcpfsm_config_set_doit,
-		.flags = GENL_UNS_ADMIN_PERM,
-	},
-};
-
+/*
+ * The generator emits a table of the groups only for the family it
+ * generates (protocol genetlink, whose schema has no uns-admin-perm): ours
+ * is this one, in the generated order and names.
+ */
 static const struct genl_multicast_group tcpfsm_mcgrps[] = {
 	[TCPFSM_NLGRP_NEW] = { .name = TCPFSM_MCGRP_NEW },
 	[TCPFSM_NLGRP_CHANGE] = { .name = TCPFSM_MCGRP_CHANGE },
 	[TCPFSM_NLGRP_DESTROY] = { .name = TCPFSM_MCGRP_DESTROY },
 };
 
+static_assert(ARRAY_SIZE(tcpfsm_mcgrps) == __TCPFSM_NLGRP_MAX);
+
+/* Its ops, generated tcpfsm_nl_ops, are given at registration (tcpfsm_compat.h). */
 static struct genl_family tcpfsm_genl_family = {
 	.name = TCPFSM_GENL_NAME,
 	.version = TCPFSM_GENL_VERSION,
-	.maxattr = TCPFSM_A_MAX,
-	.policy = tcpfsm_policy,
 	.netnsok = true,
 	.parallel_ops = true,
 	.module = THIS_MODULE,
-	.ops = tcpfsm_genl_ops,
-	.n_ops = ARRAY_SIZE(tcpfsm_genl_ops),
 	.mcgrps = tcpfsm_mcgrps,
 	.n_mcgrps = ARRAY_SIZE(tcpfsm_mcgrps),
 	.resv_start_op = 0,	/* every command strictly validated */
@@ -1269,7 +1191,8 @@ int tcpfsm_netlink_init(void)
 	err = register_pernet_subsys(&tcpfsm_nl_net_ops);
 	if (err)
 		return err;
-	err = genl_register_family(&tcpfsm_genl_family);
+	err = tcpfsm_genl_register_family(&tcpfsm_genl_family, tcpfsm_nl_ops,
+					  ARRAY_SIZE(tcpfsm_nl_ops));
 	if (err) {
 		unregister_pernet_subsys(&tcpfsm_nl_net_ops);
 		return err;

@@ -37,7 +37,7 @@
 #include "tcpfsm_table.h"
 #include "tcpfsm_walk.h"
 
-static const char tcpfsm_flag_letters[__TCPFSM_FLOW_FLAG_MAX] = TCPFSM_FLOW_FLAG_LETTERS;
+static const char tcpfsm_flag_letters[__TCPFSM_FLOW_MAX] = TCPFSM_FLOW_FLAG_LETTERS;
 static const struct tcpfsm_stat_desc tcpfsm_stat_descs[__TCPFSM_A_STATS_MAX] = TCPFSM_STAT_DESCS;
 
 struct tcpfsm_proc_iter {
@@ -105,7 +105,7 @@ static void tcpfsm_seq_endpoint(struct seq_file *s, const struct tcpfsm_tuple *t
 static int tcpfsm_seq_show(struct seq_file *s, void *v)
 {
 	struct tcpfsm_proc_iter *it = s->private;
-	char flags[__TCPFSM_FLOW_FLAG_MAX + 1], *f = flags;
+	char flags[__TCPFSM_FLOW_MAX + 1], *f = flags;
 	struct tcpfsm_flow_info info;
 	int i;
 
@@ -117,7 +117,7 @@ static int tcpfsm_seq_show(struct seq_file *s, void *v)
 	if (!tcpfsm_walk_info(&it->walk, v, &info))
 		return SEQ_SKIP;
 
-	for (i = 0; i < __TCPFSM_FLOW_FLAG_MAX; i++)
+	for (i = 0; i < __TCPFSM_FLOW_MAX; i++)
 		if (info.flags & BIT(i))
 			*f++ = tcpfsm_flag_letters[i];
 	if (f == flags)

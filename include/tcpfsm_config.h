@@ -9,9 +9,6 @@
 #include <linux/types.h>
 #include <uapi/linux/tcpfsm.h>
 
-/* The highest max_flows (and netns_max_flows): 2^24 flows, a 3 GiB table. */
-#define TCPFSM_MAX_FLOWS_MAX	16777216U
-
 /*
  * A namespace's configuration.  Timeouts are in seconds, indexed by enum
  * tcpfsm_state ([TCPFSM_STATE_NONE] is CLOSED's, for a flow not yet in any

@@ -32,6 +32,9 @@
 #include <linux/netlink.h>
 #include <linux/tcpfsm.h>
 
+/* The generated header counts the flow flags as __TCPFSM_FLOW_MAX. */
+#define __TCPFSM_FLOW_FLAG_MAX	__TCPFSM_FLOW_MAX
+
 #define EXIT_USAGE	2
 #define EXIT_NOMOD	3
 #define EXIT_PERM	4

@@ -1,0 +1,96 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Inside the netlink side: what its files share.  tcpfsm_netlink.c has the
+ * family and the do requests, tcpfsm_nl_dump.c the FLOW_GET dump,
+ * tcpfsm_nl_event.c the events (sequence numbers, the tombstone ring,
+ * multicast) and tcpfsm_nl_msg.c the attributes both build and parse.
+ *
+ * Locking: the event side's ev_lock and ring_lock nest inside a flow's lock
+ * (events come from the table with it held), never the other way round.
+ */
+#ifndef _TCPFSM_NL_H
+#define _TCPFSM_NL_H
+
+#include <net/genetlink.h>
+#include "tcpfsm_table.h"
+#include "generated/netlink.h"
+
+/* The groups, indexed by the generated TCPFSM_NLGRP_* (tcpfsm_mcgrps[]). */
+#define __TCPFSM_NLGRP_MAX	(TCPFSM_NLGRP_DESTROY + 1)
+
+extern struct genl_family tcpfsm_genl_family;
+
+/* Room for one flow message: flow nest, event nest, headers, with slack. */
+#define TCPFSM_EVENT_SIZE	512
+
+/*
+ * A dump looks at no more than this many flows or tombstones in one RCU
+ * read-side section or under one ring lock, then lets the CPU go, however
+ * few the filter keeps.
+ */
+#define TCPFSM_DUMP_BUDGET	256
+
+/* A destroyed flow, as remembered for SINCE_GEN dumps. */
+struct tcpfsm_tomb {
+	struct tcpfsm_tuple tuple;
+	u64 gen;
+	u8 reason;
+};
+
+/* tcpfsm_nl_msg.c: building messages */
+int tcpfsm_put_flow(struct sk_buff *skb, const struct tcpfsm_flow_info *fi);
+int tcpfsm_put_tomb(struct sk_buff *skb, const struct tcpfsm_tomb *tb);
+
+/* tcpfsm_nl_msg.c: parsing requests */
+struct tcpfsm_prefix {
+	union nf_inet_addr addr;
+	u8 family;			/* 0: no filter */
+	u8 len;
+};
+
+struct tcpfsm_filter {
+	u32 state_mask;			/* 0: no filter, for all masks */
+	u32 client_state_mask;
+	u32 server_state_mask;
+	__be16 port[2];			/* 0: no filter */
+	bool has_port[2];
+	u8 family;
+	struct tcpfsm_prefix prefix[2];
+};
+
+int tcpfsm_parse_tuple(const struct nlattr *nest, struct tcpfsm_tuple *t,
+		       struct netlink_ext_ack *extack);
+int tcpfsm_parse_filter(const struct nlattr *nest, struct tcpfsm_filter *f,
+			struct netlink_ext_ack *extack);
+bool tcpfsm_filter_match(const struct tcpfsm_filter *f, const struct tcpfsm_flow_info *fi);
+
+/* tcpfsm_nl_event.c */
+int tcpfsm_nl_event_init(void);
+void tcpfsm_nl_event_uninit(void);
+/* Receive the table's events; detach returns once none is still running. */
+int tcpfsm_nl_event_attach(void);
+void tcpfsm_nl_event_detach(void);
+
+/* Where a dump stands: every event numbered up to @seq was sent before. */
+void tcpfsm_nl_marks(struct net *net, u32 seq[__TCPFSM_NLGRP_MAX], u64 *gen);
+/* Destroys so far: a dump crossing one may skip or repeat a flow. */
+unsigned int tcpfsm_nl_destroys(struct net *net);
+
+/*
+ * A dump's reading of the tombstone ring, a batch at a time: the ring goes
+ * on while the dump runs, so a dump costs the same at any ring size.
+ */
+#define TCPFSM_TOMB_BATCH	32
+
+struct tcpfsm_tomb_cursor {
+	u64 since;			/* tombstones of destroys after this generation */
+	u64 next, end;			/* ring numbers (ring_added) still to read */
+	bool lost;			/* some were overwritten before they were read */
+	unsigned int n, i;		/* in batch[], and the next to send */
+	struct tcpfsm_tomb batch[TCPFSM_TOMB_BATCH];
+};
+
+bool tcpfsm_tombs_start(struct net *net, struct tcpfsm_tomb_cursor *c);
+void tcpfsm_tombs_fill(struct net *net, struct tcpfsm_tomb_cursor *c);
+
+#endif /* _TCPFSM_NL_H */

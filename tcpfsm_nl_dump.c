@@ -1,0 +1,282 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * FLOW_GET dumps: a header with the dump's generation and sequence marks,
+ * then (SINCE_GEN) the tombstones of flows destroyed since, then the flows
+ * the filter keeps.  Any event that may have made the dump skip or repeat
+ * something changes cb->seq, so the reader sees NLM_F_DUMP_INTR.
+ */
+
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <net/genetlink.h>
+#include <net/netlink.h>
+#include <net/sock.h>
+
+#include "tcpfsm_compat.h"
+#include "tcpfsm_nl.h"
+#include "tcpfsm_walk.h"
+
+enum tcpfsm_dump_phase {
+	TCPFSM_DUMP_HEADER,
+	TCPFSM_DUMP_TOMBS,
+	TCPFSM_DUMP_FLOWS,
+	TCPFSM_DUMP_DONE,
+};
+
+struct tcpfsm_dump_ctx {
+	struct net *net;
+	struct tcpfsm_walk walk;
+	struct tcpfsm_filter filter;
+	bool has_since;
+	bool full;
+	bool walking;			/* walk entered */
+	u8 phase;
+	int start_err;			/* the request's error, told by the first batch */
+	u64 gen;			/* at the dump's start */
+	u32 seq[__TCPFSM_NLGRP_MAX];
+	struct tcpfsm_tomb_cursor tombs;
+	bool stashed;			/* @pending did not fit the last skb */
+	struct tcpfsm_flow_info pending;
+};
+
+static struct tcpfsm_dump_ctx *tcpfsm_dump_ctx(struct netlink_callback *cb)
+{
+	return (struct tcpfsm_dump_ctx *)cb->args[0];
+}
+
+/* What the policy cannot check of a dump request. */
+static int tcpfsm_dump_check(struct netlink_callback *cb, struct tcpfsm_filter *filter)
+{
+	struct nlattr **attrs = tcpfsm_dump_attrs(cb);
+
+	if (attrs[TCPFSM_A_TUPLE]) {
+		NL_SET_ERR_MSG_ATTR(cb->extack, attrs[TCPFSM_A_TUPLE],
+				    "TUPLE selects one flow: send FLOW_GET without NLM_F_DUMP");
+		return -EINVAL;
+	}
+	return tcpfsm_parse_filter(attrs[TCPFSM_A_FILTER], filter, cb->extack);
+}
+
+int tcpfsm_nl_flow_get_dump_start(struct netlink_callback *cb)
+{
+	struct nlattr **attrs = tcpfsm_dump_attrs(cb);
+	struct net *net = sock_net(cb->skb->sk);
+	struct tcpfsm_dump_ctx *ctx;
+	int err;
+
+	/* Held until the reader finishes or closes: its memcg pays. */
+	ctx = kzalloc(sizeof(*ctx), GFP_KERNEL_ACCOUNT);
+	if (!ctx)
+		return -ENOMEM;
+	err = tcpfsm_dump_check(cb, &ctx->filter);
+	/*
+	 * Older kernels (6.1) give .start no extack to say why: then the first batch,
+	 * which has one, fails instead, and NLMSG_DONE carries the error and
+	 * its message.
+	 */
+	if (err && cb->extack) {
+		kfree(ctx);
+		return err;
+	}
+	ctx->start_err = err;
+	ctx->net = net;
+	/* First: every event numbered up to them was sent before the walk. */
+	tcpfsm_nl_marks(net, ctx->seq, &ctx->gen);
+	ctx->full = true;
+	if (attrs[TCPFSM_A_SINCE_GEN]) {
+		ctx->has_since = true;
+		ctx->tombs.since = nla_get_u64(attrs[TCPFSM_A_SINCE_GEN]);
+		ctx->full = !tcpfsm_tombs_start(net, &ctx->tombs);
+	}
+	tcpfsm_walk_enter(net, &ctx->walk);
+	ctx->walking = true;
+	cb->args[0] = (long)ctx;
+	return 0;
+}
+
+int tcpfsm_nl_flow_get_dump_done(struct netlink_callback *cb)
+{
+	struct tcpfsm_dump_ctx *ctx = tcpfsm_dump_ctx(cb);
+
+	if (!ctx)
+		return 0;
+	if (ctx->walking)
+		tcpfsm_walk_exit(&ctx->walk);
+	kfree(ctx);
+	cb->args[0] = 0;
+	return 0;
+}
+
+/*
+ * The dump's consistency mark: it changes whenever the walk may have missed
+ * or repeated a flow (a destroy, a resize restart, a flow reused elsewhere)
+ * or missed a tombstone, and each message's NLM_F_DUMP_INTR then says so.
+ */
+static void tcpfsm_dump_seq(struct netlink_callback *cb)
+{
+	struct tcpfsm_dump_ctx *ctx = tcpfsm_dump_ctx(cb);
+
+	cb->seq = (tcpfsm_nl_destroys(ctx->net) + ctx->walk.restarts +
+		   ctx->tombs.lost) * 2 + 1;
+}
+
+static void *tcpfsm_dump_put_hdr(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	void *hdr;
+
+	tcpfsm_dump_seq(cb);
+	hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
+			  &tcpfsm_genl_family, NLM_F_MULTI, TCPFSM_CMD_FLOW_GET);
+	if (hdr)
+		genl_dump_check_consistent(cb, hdr);
+	return hdr;
+}
+
+static int tcpfsm_dump_header(struct sk_buff *skb, struct netlink_callback *cb,
+			      struct tcpfsm_dump_ctx *ctx)
+{
+	struct nlattr *nest;
+	void *hdr;
+
+	hdr = tcpfsm_dump_put_hdr(skb, cb);
+	if (!hdr)
+		return -EMSGSIZE;
+	nest = nla_nest_start(skb, TCPFSM_A_DUMP);
+	if (!nest ||
+	    nla_put_u64_64bit(skb, TCPFSM_A_DUMP_GEN, ctx->gen, TCPFSM_A_DUMP_PAD) ||
+	    (ctx->full && nla_put_flag(skb, TCPFSM_A_DUMP_FULL)) ||
+	    nla_put_u32(skb, TCPFSM_A_DUMP_SEQ_NEW, ctx->seq[TCPFSM_NLGRP_NEW]) ||
+	    nla_put_u32(skb, TCPFSM_A_DUMP_SEQ_CHANGE, ctx->seq[TCPFSM_NLGRP_CHANGE]) ||
+	    nla_put_u32(skb, TCPFSM_A_DUMP_SEQ_DESTROY, ctx->seq[TCPFSM_NLGRP_DESTROY])) {
+		genlmsg_cancel(skb, hdr);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	genlmsg_end(skb, hdr);
+	return 0;
+}
+
+static int tcpfsm_dump_one_flow(struct sk_buff *skb, struct netlink_callback *cb,
+				const struct tcpfsm_flow_info *fi)
+{
+	void *hdr;
+
+	hdr = tcpfsm_dump_put_hdr(skb, cb);
+	if (!hdr)
+		return -EMSGSIZE;
+	if (tcpfsm_put_flow(skb, fi)) {
+		genlmsg_cancel(skb, hdr);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(skb, hdr);
+	return 0;
+}
+
+static bool tcpfsm_dump_wanted(const struct tcpfsm_dump_ctx *ctx,
+			       const struct tcpfsm_flow_info *fi)
+{
+	if (!ctx->full && fi->gen <= ctx->tombs.since)
+		return false;
+	return tcpfsm_filter_match(&ctx->filter, fi);
+}
+
+static int tcpfsm_dump_tombs(struct sk_buff *skb, struct netlink_callback *cb,
+			     struct tcpfsm_dump_ctx *ctx, int *sent)
+{
+	struct tcpfsm_tomb_cursor *c = &ctx->tombs;
+	void *hdr;
+
+	for (;;) {
+		if (c->i == c->n) {
+			if (c->next >= c->end)
+				return 0;
+			cond_resched();
+			tcpfsm_tombs_fill(ctx->net, c);
+			continue;
+		}
+		hdr = tcpfsm_dump_put_hdr(skb, cb);
+		if (!hdr)
+			return -EMSGSIZE;
+		if (tcpfsm_put_tomb(skb, &c->batch[c->i])) {
+			genlmsg_cancel(skb, hdr);
+			return -EMSGSIZE;
+		}
+		genlmsg_end(skb, hdr);
+		c->i++;
+		(*sent)++;
+	}
+}
+
+static int tcpfsm_dump_flows(struct sk_buff *skb, struct netlink_callback *cb,
+			     struct tcpfsm_dump_ctx *ctx, int *sent)
+{
+	struct tcpfsm_flow_info *fi = &ctx->pending;
+	struct tcpfsm_flow *flow;
+	unsigned int visited = 0;
+
+	if (ctx->stashed) {
+		if (tcpfsm_dump_one_flow(skb, cb, fi))
+			return -EMSGSIZE;
+		ctx->stashed = false;
+		(*sent)++;
+	}
+
+	tcpfsm_walk_start(&ctx->walk);
+	for (;;) {
+		/* Between flows, never holding one: the walk resumes after it. */
+		if (visited && !(visited % TCPFSM_DUMP_BUDGET)) {
+			tcpfsm_walk_stop(&ctx->walk);
+			cond_resched();
+			tcpfsm_walk_start(&ctx->walk);
+		}
+		flow = tcpfsm_walk_next(&ctx->walk);
+		if (!flow)
+			break;
+		visited++;
+		if (!tcpfsm_walk_info(&ctx->walk, flow, fi) ||
+		    !tcpfsm_dump_wanted(ctx, fi))
+			continue;
+		if (tcpfsm_dump_one_flow(skb, cb, fi)) {
+			ctx->stashed = true;
+			break;
+		}
+		(*sent)++;
+	}
+	tcpfsm_walk_stop(&ctx->walk);
+	return ctx->stashed ? -EMSGSIZE : 0;
+}
+
+/*
+ * One batch: the header, then tombstones, then flows, as many as fit.  A
+ * batch ends only when the skb is full or the dump is done: returning 0
+ * (an empty batch) would end the dump early.
+ */
+int tcpfsm_nl_flow_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct tcpfsm_dump_ctx *ctx = tcpfsm_dump_ctx(cb);
+	int sent = 0, err = 0;
+
+	if (ctx->start_err)
+		return tcpfsm_dump_check(cb, &ctx->filter) ?: ctx->start_err;
+	if (ctx->phase == TCPFSM_DUMP_HEADER) {
+		if (tcpfsm_dump_header(skb, cb, ctx))
+			return -EMSGSIZE;
+		ctx->phase = TCPFSM_DUMP_TOMBS;
+		sent++;
+	}
+	if (ctx->phase == TCPFSM_DUMP_TOMBS) {
+		err = tcpfsm_dump_tombs(skb, cb, ctx, &sent);
+		if (!err)
+			ctx->phase = TCPFSM_DUMP_FLOWS;
+	}
+	if (!err && ctx->phase == TCPFSM_DUMP_FLOWS) {
+		err = tcpfsm_dump_flows(skb, cb, ctx, &sent);
+		if (!err)
+			ctx->phase = TCPFSM_DUMP_DONE;
+	}
+	/* For the NLMSG_DONE too: the walk may have restarted after the last. */
+	tcpfsm_dump_seq(cb);
+	if (err && !sent)
+		return err;	/* one message larger than a whole skb */
+	return skb->len;
+}
