@@ -275,11 +275,11 @@ struct tcpfsm_rwalk {
 };
 
 static inline void tcpfsm_rwalk_note(struct tcpfsm_rwalk *w, const char *what,
-				    u32 conn, u32 step,
-				    const struct tcpfsm_seg *seg,
-				    const struct tcpfsm_conn *before,
-				    const struct tcpfsm_conn *after,
-				    const struct tcpfsm_result *res)
+				     u32 conn, u32 step,
+				     const struct tcpfsm_seg *seg,
+				     const struct tcpfsm_conn *before,
+				     const struct tcpfsm_conn *after,
+				     const struct tcpfsm_result *res)
 {
 	struct tcpfsm_rwalk_fail *f;
 	u32 i;
@@ -331,7 +331,7 @@ static inline u32 tcpfsm_rwalk_run(struct tcpfsm_rwalk *w)
 				res = (struct tcpfsm_result){};
 				seg = (struct tcpfsm_seg){};
 				tcpfsm_rwalk_note(w, tcpfsm_check_tw_done(&before, &c),
-						 i, j, &seg, &before, &c, &res);
+						  i, j, &seg, &before, &c, &res);
 				goto visited;
 			}
 			tcpfsm_gen_seg(&r, &c, live, &seg);
@@ -340,8 +340,8 @@ static inline u32 tcpfsm_rwalk_run(struct tcpfsm_rwalk *w)
 				w->segments++;
 				w->verdicts |= 1U << (res.verdict & 31);
 				tcpfsm_rwalk_note(w, tcpfsm_check_update(&before, &c,
-									&seg, &res),
-						 i, j, &seg, &before, &c, &res);
+									 &seg, &res),
+						  i, j, &seg, &before, &c, &res);
 				if (res.verdict != TCPFSM_NEW)
 					goto visited;
 				before = c;
@@ -349,8 +349,8 @@ static inline u32 tcpfsm_rwalk_run(struct tcpfsm_rwalk *w)
 			live = tcpfsm_fsm_start(&c, &seg, pickup, &res);
 			w->segments++;
 			tcpfsm_rwalk_note(w, tcpfsm_check_start(&c, &seg, pickup,
-							       live, &res),
-					 i, j, &seg, &before, &c, &res);
+								live, &res),
+					  i, j, &seg, &before, &c, &res);
 visited:
 			if (!live)
 				continue;
@@ -368,7 +368,7 @@ visited:
  * about it (and one that ran nothing reaches none).
  */
 static inline void tcpfsm_rwalk_report(const struct tcpfsm_rwalk *w,
-				      const struct tcpfsm_vreport *rep)
+				       const struct tcpfsm_vreport *rep)
 {
 	unsigned long long seed = w->seed;
 	u32 all = TCPFSM_STATE_MASK_ALL, i;
