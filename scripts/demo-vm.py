@@ -12,7 +12,7 @@ sys.path.insert(0, os.path.join(repo, 'tests', 'py'))
 from tcpfsm import (IP, Conn, Topology, abort, accept, connect, ep,  # noqa: E402
                     listener, netns, ns_run, read_eof, read_ns)
 
-CLI = os.path.join(repo, 'tools', 'tcpfsm')
+CLI = os.path.join(repo, 'tools', 'tcpfsm', 'tcpfsm')
 
 
 def show(title, conn_list, cstate, sstate):

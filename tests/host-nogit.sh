@@ -41,5 +41,5 @@ diff -u "$tmp/want" "$tmp/got" || fail "scripts/source-files without .git differ
 # make: the module and the CLI, as a user builds them.
 make -s -C "$src" KDIR="$kdir" > "$tmp/make.log" 2>&1 || { cat "$tmp/make.log"; fail "make KDIR=$kdir failed"; }
 [[ -f $src/tcpfsm.ko ]] || fail "make made no tcpfsm.ko"
-[[ ! -f $src/tools/Makefile || -x $src/tools/tcpfsm ]] || fail "make made no tools/tcpfsm"
+[[ ! -f $src/tools/Makefile || -x $src/tools/tcpfsm/tcpfsm ]] || fail "make made no tools/tcpfsm/tcpfsm"
 echo "PASS host-nogit"

@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Flow filters, as `list` and `watch` take them: their options, the
+ * TCPFSM_A_FILTER nest the kernel applies to a dump, and the same test in
+ * userspace for events.
+ */
+#ifndef TCPFSM_CLI_FILTER_H
+#define TCPFSM_CLI_FILTER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <libmnl/libmnl.h>
+
+#include "common.h"
+#include "flow.h"
+
+struct prefix {
+	uint8_t family;			/* 0: none */
+	uint8_t addr[16];
+	uint8_t len;
+};
+
+/*
+ * Each array in the order of the options (FILTER_OPTIONS, OPT_STATE on):
+ * state masks of either endpoint, the client, the server (BIT(state), 0:
+ * any); then client and server.
+ */
+struct filter {
+	uint32_t states[3];
+	int port[2];			/* -1: any */
+	struct prefix prefix[2];
+	uint8_t family;			/* 0: both */
+};
+
+#define FILTER_SHORT	"46"
+#define FILTER_OPTIONS							\
+	{ "state", required_argument, NULL, OPT_STATE },		\
+	{ "client-state", required_argument, NULL, OPT_CSTATE },	\
+	{ "server-state", required_argument, NULL, OPT_SSTATE },	\
+	{ "sport", required_argument, NULL, OPT_SPORT },		\
+	{ "dport", required_argument, NULL, OPT_DPORT },		\
+	{ "src", required_argument, NULL, OPT_SRC },			\
+	{ "dst", required_argument, NULL, OPT_DST }
+
+void filter_init(struct filter *f);
+/* Takes option @c if it is a filter's; dies on a bad filter. */
+bool filter_option(struct filter *f, int c, const char *arg);
+/* After the last option: dies on filters that contradict each other. */
+void filter_check(const struct filter *f);
+
+bool filter_match(const struct filter *f, const struct flow *fl);
+void put_filter(struct nlmsghdr *nlh, const struct filter *f);
+
+#endif

@@ -1,0 +1,64 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tcpfsm: command line client of the tcpfsm generic netlink family.
+ *
+ *   tcpfsm list   [filters] [--json]
+ *   tcpfsm watch  [filters] [--json] [--groups new,change,destroy] [--initial]
+ *   tcpfsm stats  [--json]
+ *   tcpfsm config [--json] [key=value ...]
+ *   tcpfsm get    <client addr:port> <server addr:port> [--json]
+ *
+ * See tcpfsm(8).  Documentation/netlink/tcpfsm.yaml is the wire contract.
+ * This file only dispatches to the commands (subcommands.h).
+ */
+#include <string.h>
+
+#include "common.h"
+#include "subcommands.h"
+
+static const struct {
+	const char *name;
+	int (*function)(int argc, char **argv);
+} subcommands[] = {
+	{ "list", list_main },
+	{ "watch", watch_main },
+	{ "stats", stats_main },
+	{ "config", config_main },
+	{ "get", get_main },
+};
+
+void usage(FILE *o)
+{
+	fprintf(o,
+		"usage: tcpfsm list   [FILTER...] [--json]\n"
+		"       tcpfsm watch  [FILTER...] [--json] [--groups new,change,destroy] [--initial]\n"
+		"       tcpfsm stats  [--json]\n"
+		"       tcpfsm config [--json] [KEY=VALUE...]\n"
+		"       tcpfsm get    CLIENT-ADDR:PORT SERVER-ADDR:PORT [--json]\n"
+		"FILTER: --state S[,S..] --client-state S[,S..] --server-state S[,S..]\n"
+		"        --sport PORT --dport PORT --src PREFIX --dst PREFIX -4 -6\n"
+		"KEY: timeout_<state> (seconds), max_flows, netns_max_flows, pickup (0|1)\n"
+		"See tcpfsm(8).\n");
+}
+
+int main(int argc, char **argv)
+{
+	const char *cmd;
+	size_t i;
+
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	cmd = argv[1];
+	if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help") || !strcmp(cmd, "help")) {
+		usage(stdout);
+		return 0;
+	}
+	for (i = 0; i < ARRAY_SIZE(subcommands); i++)
+		if (!strcmp(cmd, subcommands[i].name))
+			return subcommands[i].function(argc - 1, argv + 1);
+	fprintf(stderr, "%s: unknown command '%s'\n", PROG_NAME, cmd);
+	usage(stderr);
+	return EXIT_USAGE;
+}

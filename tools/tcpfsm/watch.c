@@ -1,0 +1,422 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tcpfsm watch: events as they happen, one line each.  Subscribed first,
+ * then a full dump for the view (watch_sync.c), then events applied to it
+ * in sequence; losses are counted from the sequence numbers and repaired
+ * with dumps.  SIGUSR1 prints the view.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <sys/socket.h>
+#include <linux/genetlink.h>
+#include <linux/netlink.h>
+
+#include "subcommands.h"
+#include "watch.h"
+
+#ifndef SOL_NETLINK
+#define SOL_NETLINK	270
+#endif
+
+/* Test-only: the receive buffer SIGUSR2 restores (the kernel's default, 208 KiB). */
+#define DEFAULT_RCVBUF	212992
+
+static volatile sig_atomic_t got_usr1, got_usr2, got_term;
+
+static void on_signal(int sig)
+{
+	if (sig == SIGUSR1)
+		got_usr1 = 1;
+	else if (sig == SIGUSR2)
+		got_usr2 = 1;	/* test-only */
+	else
+		got_term = 1;
+}
+
+void print_time(struct json *j)
+{
+	struct timespec ts;
+	struct tm tm;
+	char b[32], t[48];
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	if (j) {
+		gmtime_r(&ts.tv_sec, &tm);
+		strftime(b, sizeof(b), "%Y-%m-%dT%H:%M:%S", &tm);
+		snprintf(t, sizeof(t), "%s.%03ldZ", b, ts.tv_nsec / 1000000);
+		json_string(j, "time", t);
+	} else {
+		localtime_r(&ts.tv_sec, &tm);
+		strftime(b, sizeof(b), "%H:%M:%S", &tm);
+		printf("%s.%03ld", b, ts.tv_nsec / 1000000);
+	}
+}
+
+/* A segment's TCP flags by name, in the usual order (SYN before ACK, ...); returns how many. */
+static unsigned int seg_flag_names(uint8_t fl, const char *names[8])
+{
+	static const char *const flag[8] = { "FIN", "SYN", "RST", "PSH", "ACK", "URG",
+					     "ECE", "CWR" };
+	static const int order[8] = { 1, 0, 2, 3, 4, 5, 6, 7 };
+	unsigned int i, n = 0;
+
+	for (i = 0; i < 8; i++)
+		if (fl & (1U << order[i]))
+			names[n++] = flag[order[i]];
+	return n;
+}
+
+/* "SYN+ACK", or "" for none. */
+static void fmt_seg_flags(uint8_t fl, char *buf, size_t len)
+{
+	const char *names[8];
+	unsigned int i, n = seg_flag_names(fl, names);
+	size_t k = 0;
+
+	buf[0] = 0;
+	for (i = 0; i < n; i++)
+		k += snprintf(buf + k, k < len ? len - k : 0, "%s%s", i ? "+" : "", names[i]);
+}
+
+struct event {
+	uint8_t cmd;
+	uint32_t seq;
+	uint64_t gen;
+	uint8_t endpoint, old_state, new_state, seg_flags, seg_dir, reason;
+	uint32_t old_state_ms;
+	struct flow f;
+};
+
+static int group_of(uint8_t cmd)
+{
+	switch (cmd) {
+	case TCPFSM_CMD_FLOW_NEW:
+		return GRP_NEW;
+	case TCPFSM_CMD_FLOW_CHANGE:
+		return GRP_CHANGE;
+	case TCPFSM_CMD_FLOW_DESTROY:
+		return GRP_DESTROY;
+	}
+	return -1;
+}
+
+/* An event is named as its group is. */
+static const char *event_name(uint8_t cmd)
+{
+	int g = group_of(cmd);
+
+	return g < 0 ? "?" : group_names[g];
+}
+
+static const char *endpoint_name(uint8_t endpoint)
+{
+	return endpoint ? "server" : "client";
+}
+
+static void print_event_json(const struct event *e)
+{
+	const char *names[8];
+	unsigned int i, n;
+	struct json j;
+
+	json_init(&j, stdout);
+	json_object(&j, NULL);
+	print_time(&j);
+	json_string(&j, "event", event_name(e->cmd));
+	json_uint(&j, "seq", e->seq);
+	json_uint(&j, "gen", e->gen);
+	if (e->cmd == TCPFSM_CMD_FLOW_CHANGE) {
+		json_string(&j, "endpoint", endpoint_name(e->endpoint));
+		json_string(&j, "old_state", state_name(e->old_state));
+		json_string(&j, "new_state", state_name(e->new_state));
+		json_uint(&j, "old_state_ms", e->old_state_ms);
+	}
+	if (e->cmd == TCPFSM_CMD_FLOW_DESTROY)
+		json_string(&j, "reason", destroy_name(e->reason));
+	n = seg_flag_names(e->seg_flags, names);
+	json_array(&j, "seg_flags");
+	for (i = 0; i < n; i++)
+		json_string(&j, NULL, names[i]);
+	json_end(&j);
+	json_string(&j, "seg_from", e->seg_flags ? endpoint_name(e->seg_dir) : "timer");
+	flow_json(&j, "flow", &e->f);
+	json_end(&j);
+}
+
+static void print_event_text(const struct event *e)
+{
+	const char *from = endpoint_name(e->seg_dir);
+	char c[64], s[64], fl[48], d[16];
+
+	fmt_endpoint(&e->f.t, 0, c, sizeof(c));
+	fmt_endpoint(&e->f.t, 1, s, sizeof(s));
+	fmt_seg_flags(e->seg_flags, fl, sizeof(fl));
+	print_time(NULL);
+	printf(" %-7s %-4s %s -> %s", event_name(e->cmd), proto_name(&e->f.t), c, s);
+	if (e->cmd == TCPFSM_CMD_FLOW_CHANGE) {
+		fmt_duration(e->old_state_ms, d, sizeof(d));
+		printf(" %s %s -> %s", endpoint_name(e->endpoint), state_name(e->old_state),
+		       state_name(e->new_state));
+		if (e->seg_flags)
+			printf(" on %s from %s after %s", fl, from, d);
+		else
+			printf(" on timer after %s", d);
+	} else if (e->cmd == TCPFSM_CMD_FLOW_NEW) {
+		printf(" client %s server %s on %s from %s", state_name(e->f.state[0]),
+		       state_name(e->f.state[1]), fl[0] ? fl : "-", from);
+	} else {
+		printf(" reason %s (client %s server %s)", destroy_name(e->reason),
+		       state_name(e->f.state[0]), state_name(e->f.state[1]));
+	}
+	printf("\n");
+}
+
+static void parse_event(const struct nlmsghdr *nlh, struct event *e)
+{
+	const struct nlattr *tb[TCPFSM_A_MAX + 1], *ea[TCPFSM_A_EVENT_MAX + 1];
+	const struct genlmsghdr *g = mnl_nlmsg_get_payload(nlh);
+
+	memset(e, 0, sizeof(*e));
+	e->cmd = g->cmd;
+	index_msg(nlh, tb, TCPFSM_A_MAX);
+	if (tb[TCPFSM_A_FLOW])
+		parse_flow(tb[TCPFSM_A_FLOW], &e->f);
+	if (!tb[TCPFSM_A_EVENT])
+		return;
+	index_nest(tb[TCPFSM_A_EVENT], ea, TCPFSM_A_EVENT_MAX);
+	e->seq = get_u32(ea[TCPFSM_A_EVENT_SEQ]);
+	e->gen = get_u64(ea[TCPFSM_A_EVENT_GEN]);
+	e->endpoint = get_u8(ea[TCPFSM_A_EVENT_ENDPOINT]);
+	e->old_state = get_u8(ea[TCPFSM_A_EVENT_OLD_STATE]);
+	e->new_state = get_u8(ea[TCPFSM_A_EVENT_NEW_STATE]);
+	e->seg_flags = get_u8(ea[TCPFSM_A_EVENT_SEG_FLAGS]);
+	e->seg_dir = get_u8(ea[TCPFSM_A_EVENT_SEG_DIR]);
+	e->old_state_ms = get_u32(ea[TCPFSM_A_EVENT_OLD_STATE_MS]);
+	e->reason = get_u8(ea[TCPFSM_A_EVENT_REASON]);
+}
+
+/* Returns true when the view needs a repair. */
+static bool handle_event(struct watch *w, const struct nlmsghdr *nlh)
+{
+	struct event e;
+	bool need = false;
+	int g;
+
+	if (nlh->nlmsg_len < mnl_nlmsg_size(sizeof(struct genlmsghdr)))
+		return false;
+	parse_event(nlh, &e);
+	g = group_of(e.cmd);
+	if (g < 0)
+		return false;
+	if (w->next[g] && e.seq != w->next[g]) {
+		uint32_t gap = e.seq - w->next[g];
+
+		if (gap < 0x80000000u) {
+			report_lost(w, g, e.seq - 1, "");
+			w->loss = LOST;
+			/* Lost ones the last dump already covered need no repair. */
+			if ((int32_t)(e.seq - 1 - w->covered[g]) > 0)
+				need = true;
+		} else {
+			/* Older than expected: a duplicate, already applied. */
+			return false;
+		}
+	}
+	w->next[g] = e.seq + 1;
+	if ((int32_t)(e.seq - w->covered[g]) <= 0)
+		return need;	/* the dump already showed its outcome */
+
+	note_gen(w, e.gen);
+	view_event(&e.f, e.gen, e.cmd == TCPFSM_CMD_FLOW_DESTROY);
+	if (filter_match(&w->f, &e.f)) {
+		if (w->json)
+			print_event_json(&e);
+		else
+			print_event_text(&e);
+		fflush(stdout);
+	}
+	return need;
+}
+
+static unsigned int parse_groups(const char *arg)
+{
+	char *copy = strdup(arg), *tok, *save = NULL;
+	unsigned int groups = 0;
+	int i;
+
+	if (!copy)
+		die(1, "out of memory");
+	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		for (i = 0; i < NGRP; i++)
+			if (!strcmp(tok, group_names[i]))
+				break;
+		if (i == NGRP)
+			die(EXIT_USAGE, "bad option: --groups: unknown group '%s' "
+			    "(new, change, destroy)", tok);
+		groups |= 1U << i;
+	}
+	free(copy);
+	if (!groups)
+		die(EXIT_USAGE, "bad option: --groups: no group given");
+	return groups;
+}
+
+static void parse_watch_options(struct watch *w, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		FILTER_OPTIONS,
+		COMMON_OPTIONS,
+		{ "groups", required_argument, NULL, OPT_GROUPS },
+		{ "initial", no_argument, NULL, OPT_INITIAL },
+		TEST_KNOB_OPTIONS,
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	filter_init(&w->f);
+	w->groups = (1U << NGRP) - 1;
+	while ((c = next_option(argc, argv, FILTER_SHORT COMMON_SHORT, opts)) != -1) {
+		if (c == 'j')
+			w->json = true;
+		else if (c == OPT_GROUPS)
+			w->groups = parse_groups(optarg);
+		else if (c == OPT_INITIAL)
+			w->initial = true;
+		else if (!filter_option(&w->f, c, optarg))
+			test_knob_option(&w->knobs, c, optarg);
+	}
+	filter_check(&w->f);
+}
+
+/* The event socket, in every group asked for. */
+static void subscribe(struct watch *w)
+{
+	int g, fd, one = 1;
+
+	w->ev = mnl_socket_open(NETLINK_GENERIC);
+	if (!w->ev || mnl_socket_bind(w->ev, 0, MNL_SOCKET_AUTOPID) < 0)
+		die(1, "netlink socket: %s", strerror(errno));
+	fd = mnl_socket_get_fd(w->ev);
+	/* Lets the kernel see, and count in events_lost, what we fail to take. */
+	mnl_socket_setsockopt(w->ev, NETLINK_BROADCAST_ERROR, &one, sizeof(one));
+	if (w->knobs.rcvbuf > 0 &&
+	    setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &w->knobs.rcvbuf, sizeof(w->knobs.rcvbuf)) < 0)
+		die(1, "SO_RCVBUF: %s", strerror(errno));
+	for (g = 0; g < NGRP; g++) {
+		if (!(w->groups & (1U << g)))
+			continue;
+		if (!w->nl->grp[g])
+			die(1, "the module has no multicast group '%s'", group_names[g]);
+		if (mnl_socket_setsockopt(w->ev, NETLINK_ADD_MEMBERSHIP, &w->nl->grp[g],
+					  sizeof(w->nl->grp[g])) < 0)
+			die(1, "joining group '%s': %s", group_names[g], strerror(errno));
+	}
+}
+
+static void print_ready(const struct watch *w)
+{
+	struct json j;
+
+	if (w->json) {
+		json_init(&j, stdout);
+		json_object(&j, NULL);
+		json_string(&j, "event", "ready");
+		json_uint(&j, "flows", view_count());
+		json_uint(&j, "gen", w->max_gen);
+		json_end(&j);
+	} else {
+		printf("-- watching, %u flows in the table\n", view_count());
+	}
+	fflush(stdout);
+}
+
+/* Reads events until SIGINT or SIGTERM. */
+static void watch_loop(struct watch *w)
+{
+	static char buf[NL_BUFSZ];
+	int fd = mnl_socket_get_fd(w->ev);
+
+	while (!got_term) {
+		const struct nlmsghdr *m;
+		bool need = false;
+		ssize_t len;
+		int rem;
+
+		if (got_usr1) {
+			got_usr1 = 0;
+			print_view(w);
+		}
+		if (got_usr2 == 1) {
+			/* Test-only: the end of the slow mode, at full speed with a
+			 * default-sized buffer.
+			 */
+			int sz = DEFAULT_RCVBUF;
+
+			got_usr2 = 2;
+			setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &sz, sizeof(sz));
+		}
+		len = recv(fd, buf, sizeof(buf), w->loss != SETTLED ? MSG_DONTWAIT : 0);
+		if (len < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == EAGAIN || errno == EWOULDBLOCK) {
+				settle(w);
+				continue;
+			}
+			if (errno == ENOBUFS) {
+				/* The gaps, or the dump once we have caught up,
+				 * count what was lost and repair the view.
+				 */
+				fprintf(stderr, "%s: event socket overrun (ENOBUFS): events lost; "
+					"the count follows from the sequence numbers\n", PROG_NAME);
+				w->loss = LOST;
+				continue;
+			}
+			die(1, "receiving events: %s", strerror(errno));
+		}
+		rem = (int)len;
+		for (m = (const struct nlmsghdr *)buf; mnl_nlmsg_ok(m, rem);
+		     m = mnl_nlmsg_next(m, &rem))
+			if (m->nlmsg_type == w->nl->family)
+				need |= handle_event(w, m);
+		if (need)
+			resync(w, false);
+		/* Test-only: a slow reader, until SIGUSR2. */
+		if (w->knobs.read_delay_ms > 0 && !got_usr2)
+			sleep_ms(w->knobs.read_delay_ms);
+	}
+}
+
+int watch_main(int argc, char **argv)
+{
+	struct watch w = { 0 };
+	struct sigaction sa;
+	struct nl nl;
+
+	parse_watch_options(&w, argc, argv);
+	nl_open(&nl);
+	w.nl = &nl;
+	if (optind < argc)
+		die(EXIT_USAGE, "watch: unexpected argument '%s'", argv[optind]);
+	subscribe(&w);
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;	/* no SA_RESTART: recv returns EINTR */
+	sigaction(SIGUSR1, &sa, NULL);
+	sigaction(SIGUSR2, &sa, NULL);	/* test-only */
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+
+	/* Subscribed first, so nothing falls between the dump and the events. */
+	resync(&w, true);
+	print_ready(&w);
+	watch_loop(&w);
+	if (got_usr1)
+		print_view(&w);
+	mnl_socket_close(w.ev);
+	return 0;
+}
