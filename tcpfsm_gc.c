@@ -12,6 +12,7 @@
 #include <linux/workqueue.h>
 #include <kunit/visibility.h>
 
+#include "tcpfsm_bench.h"
 #include "tcpfsm_flow.h"
 #include "tcpfsm_table_test.h"
 
@@ -74,7 +75,8 @@ static int tcpfsm_flow_expiry(const struct tcpfsm_config *cfg,
  * walk may hand us a flow freed and reused since, here or in another
  * namespace: only one still @tn's is looked at.
  */
-VISIBLE_IF_KUNIT void tcpfsm_flow_gc(struct tcpfsm_net *tn, struct tcpfsm_flow *flow)
+VISIBLE_IF_KUNIT_OR_TCPFSM_BENCH void tcpfsm_flow_gc(struct tcpfsm_net *tn,
+						     struct tcpfsm_flow *flow)
 {
 	bool dead = false;
 	u8 old[2], tw = 0;

@@ -33,6 +33,7 @@
 #include <net/netfilter/ipv4/nf_defrag_ipv4.h>
 #include <net/netfilter/ipv6/nf_defrag_ipv6.h>
 
+#include "tcpfsm_bench.h"
 #include "tcpfsm_hooks.h"
 #include "tcpfsm_table.h"
 
@@ -109,8 +110,8 @@ static bool tcpfsm_seen_at_local_out(const struct nf_hook_state *state)
 	       (state->in->flags & IFF_LOOPBACK);
 }
 
-static unsigned int tcpfsm_hook_ipv4(void *priv, struct sk_buff *skb,
-				     const struct nf_hook_state *state)
+VISIBLE_IF_TCPFSM_BENCH unsigned int tcpfsm_hook_ipv4(void *priv, struct sk_buff *skb,
+						      const struct nf_hook_state *state)
 {
 	unsigned int nhoff = skb_network_offset(skb), thoff;
 	struct tcpfsm_tuple t = { .family = AF_INET };

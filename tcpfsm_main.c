@@ -4,20 +4,22 @@
  * through netfilter, in every network namespace.
  *
  * This file only orders the parts.  Bring-up goes from the inside out (the
- * table before anything that reads it, the hooks that feed it last); teardown
- * is the reverse, except that flows are destroyed while the event receiver
- * is still registered, so that listeners see every flow go.
+ * table before anything that reads it, the hooks that feed it, then only in
+ * a bench build the benchmark that drives it); teardown is the reverse,
+ * except that flows are destroyed while the event receiver is still
+ * registered, so that listeners see every flow go.
  *
  * Each part registers its own pernet_operations in its *_init(), so this
  * order is also every namespace's: a new namespace gets its table, then its
  * event state (netlink), its /proc files and last its hooks; a namespace
  * that goes loses them in the reverse order, hooks first, so no segment
- * reaches a table being emptied.
+ * reaches a table being emptied.  The benchmark has no pernet state.
  */
 
 #include <linux/kernel.h>
 #include <linux/module.h>
 
+#include "tcpfsm_bench.h"
 #include "tcpfsm_compat.h"
 #include "tcpfsm_hooks.h"
 #include "tcpfsm_netlink.h"
@@ -40,8 +42,13 @@ static int __init tcpfsm_mod_init(void)
 	err = tcpfsm_hooks_init();
 	if (err)
 		goto err_hooks;
+	err = tcpfsm_bench_init();
+	if (err)
+		goto err_bench;
 	return 0;
 
+err_bench:
+	tcpfsm_hooks_uninit();
 err_hooks:
 	tcpfsm_proc_uninit();
 err_proc:
@@ -53,6 +60,7 @@ err_netlink:
 
 static void __exit tcpfsm_mod_exit(void)
 {
+	tcpfsm_bench_uninit();
 	tcpfsm_hooks_uninit();
 	tcpfsm_proc_uninit();
 	tcpfsm_table_shutdown();

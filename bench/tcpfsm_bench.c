@@ -1,13 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * tcpfsm_bench: in-kernel microbenchmark of the flow table.
- *
- * The table's entry points are not exported from tcpfsm.ko (only under
- * KUnit), so this module is a unity build: it includes tcpfsm_table.c and
- * links tcpfsm_fsm.c and tcpfsm_netlink.c, i.e. the same code as tcpfsm.ko
- * minus the netfilter hooks and /proc.  It registers the same generic
- * netlink family, so it must not be loaded together with tcpfsm.ko, and a
- * `tcpfsm watch` listener attaches to it the same way.
+ * The in-kernel microbenchmark of the flow table, built into tcpfsm.ko only
+ * by `make TCPFSM_BENCH=1` (see include/tcpfsm_bench.h) and brought up last.
+ * It drives init_net's table with crafted tuples and skbs through what the
+ * module itself runs: tcpfsm_table_segment() as the hooks call it, the IPv4
+ * hook as netfilter calls it, the GC's step for one flow.  The module's
+ * hooks are live meanwhile, so whatever else sends TCP in init_net would be
+ * measured with it: scripts/bench/vm-bench sends none while it runs.
  *
  * Driven through /sys/kernel/debug/tcpfsm_bench (init_net only):
  *   echo "fill N"    > ...  create N flows (one SYN each), report ns/insert
@@ -22,19 +21,37 @@
  *                           ns per segment each
  *   echo "flush"     > ...  remove every flow (the table starts empty again)
  *   cat ...                 the last command's "key value" lines
- * The table's own GC is held off while the bench runs.
+ * init_net's own GC is stopped while a command runs, and started after it.
  */
-#include "tcpfsm_table.c"
-#include "tcpfsm_hooks.c"
 
 #include <linux/debugfs.h>
-#include <linux/ktime.h>
 #include <linux/delay.h>
+#include <linux/err.h>
+#include <linux/fs.h>
+#include <linux/ip.h>
+#include <linux/kernel.h>
+#include <linux/ktime.h>
+#include <linux/math64.h>
+#include <linux/mutex.h>
+#include <linux/netfilter.h>
+#include <linux/rhashtable.h>
+#include <linux/sched.h>
 #include <linux/skbuff.h>
+#include <linux/tcp.h>
+#include <linux/uaccess.h>
+#include <net/ip.h>
+#include <net/net_namespace.h>
 #include <net/netfilter/nf_conntrack.h>
 #include <net/netfilter/nf_conntrack_core.h>
+#include <net/tcp.h>
 
-static struct dentry *bench_dir;
+#include "tcpfsm_bench.h"
+#include "tcpfsm_config.h"
+#include "tcpfsm_flow.h"
+#include "tcpfsm_stats.h"
+#include "tcpfsm_table.h"
+
+static struct dentry *bench_file;
 static DEFINE_MUTEX(bench_lock);
 static char bench_out[2048];
 static size_t bench_len;
@@ -74,10 +91,10 @@ static u64 bench_events_lost(struct tcpfsm_net *tn)
 	struct tcpfsm_stats st;
 
 	tcpfsm_table_stats(tn->net, &st);
-	return st.events_lost;
+	return st.val[TCPFSM_A_STATS_EVENTS_LOST];
 }
 
-/* Invalid segments so far, all reasons. */
+/* Segments refused so far, all reasons. */
 static u64 bench_invalid(struct tcpfsm_net *tn)
 {
 	struct tcpfsm_stats st;
@@ -90,6 +107,15 @@ static u64 bench_invalid(struct tcpfsm_net *tn)
 	return sum;
 }
 
+/* Raise max_flows, if need be, so that @n more flows fit. */
+static void bench_room(u32 n)
+{
+	u32 want = tcpfsm_flows_total() + n + 16;
+
+	if (tcpfsm_config_max_flows() < want && tcpfsm_config_set_max_flows(want))
+		pr_warn("bench: max_flows cannot be %u\n", want);
+}
+
 static void bench_fill(struct tcpfsm_net *tn, u32 n)
 {
 	struct tcpfsm_tuple t;
@@ -98,8 +124,7 @@ static void bench_fill(struct tcpfsm_net *tn, u32 n)
 	u32 i, flows0 = atomic_read(&tn->flows);
 	const struct bucket_table *tbl;
 
-	if (READ_ONCE(tcpfsm_max_flows) < atomic_read(&tcpfsm_flows_total) + n + 16)
-		WRITE_ONCE(tcpfsm_max_flows, atomic_read(&tcpfsm_flows_total) + n + 16);
+	bench_room(n);
 	bench_seg(&s, 1000, 0, 0, 64240, TCPFSM_TH_SYN, 7);
 	for (i = 0; i < n; i++) {
 		bench_tuple(&t, bench_next++, false);
@@ -116,8 +141,8 @@ static void bench_fill(struct tcpfsm_net *tn, u32 n)
 	OUT("insert_ns %llu", n ? dt / n : 0);
 	OUT("buckets %u", tbl->size);
 	rcu_read_unlock();
-	OUT("flow_obj_bytes %u", kmem_cache_size(tcpfsm_cache(AF_INET)));
-	OUT("flow6_obj_bytes %u", kmem_cache_size(tcpfsm_cache(AF_INET6)));
+	OUT("flow_obj_bytes %u", tcpfsm_flow_bytes(AF_INET));
+	OUT("flow6_obj_bytes %u", tcpfsm_flow_bytes(AF_INET6));
 	OUT("events_lost %llu", bench_events_lost(tn) - lost0);
 }
 
@@ -184,22 +209,27 @@ static void bench_segments(struct tcpfsm_net *tn, u32 m)
 }
 
 /*
- * One GC pass over every flow; ns per flow visited.  With @expire, every
- * timeout is first cut to its 1 s minimum and the flows left to age past it
- * (untimed), so the pass expires them all; the timeouts come back after.
+ * One GC pass over every flow, each through the GC's own step; ns per flow
+ * visited.  With @expire, every timeout is first cut to its 1 s minimum and
+ * the flows left to age past it (untimed), so the pass expires them all;
+ * the timeouts come back after.
  */
 static void bench_gc(struct tcpfsm_net *tn, bool expire, const char *key)
 {
-	struct tcpfsm_config saved = tn->cfg;
+	struct tcpfsm_config saved, cfg;
 	struct rhashtable_iter it;
 	struct tcpfsm_flow *flow;
 	u64 t0, dt = 0, lost0;
 	u32 i, n = 0, flows0 = atomic_read(&tn->flows);
 
+	tcpfsm_table_config(tn->net, &saved);
 	if (expire) {
-		for (i = 0; i < __TCPFSM_STATE_MAX; i++)
-			WRITE_ONCE(tn->cfg.timeout[i], 1);
-		WRITE_ONCE(tn->cfg.timeout_pickup, 1);
+		cfg = saved;
+		for (i = TCPFSM_STATE_NONE + 1; i < __TCPFSM_STATE_MAX; i++)
+			cfg.timeout[i] = 1;
+		cfg.timeout_pickup = 1;
+		if (tcpfsm_table_set_config(tn->net, &cfg))
+			pr_warn("bench: timeouts of 1 s refused\n");
 		msleep(1100);
 	}
 	lost0 = bench_events_lost(tn);
@@ -226,7 +256,8 @@ static void bench_gc(struct tcpfsm_net *tn, bool expire, const char *key)
 	OUT("%s_ns %llu", key, n ? dt / n : 0);
 	OUT("events_lost %llu", bench_events_lost(tn) - lost0);
 	OUT("flows %u", atomic_read(&tn->flows));
-	tn->cfg = saved;
+	if (expire)
+		tcpfsm_table_set_config(tn->net, &saved);
 }
 
 /* @k new flows paced at @rate per second; report events lost meanwhile. */
@@ -237,8 +268,7 @@ static void bench_rate(struct tcpfsm_net *tn, u32 rate, u32 k)
 	u64 start = ktime_get_ns(), lost0 = bench_events_lost(tn), due;
 	u32 i;
 
-	if (READ_ONCE(tcpfsm_max_flows) < atomic_read(&tcpfsm_flows_total) + k + 16)
-		WRITE_ONCE(tcpfsm_max_flows, atomic_read(&tcpfsm_flows_total) + k + 16);
+	bench_room(k);
 	bench_seg(&s, 1000, 0, 0, 64240, TCPFSM_TH_SYN, 7);
 	for (i = 0; i < k; i++) {
 		due = start + div_u64((u64)i * NSEC_PER_SEC, rate);
@@ -404,8 +434,7 @@ static void bench_versus(struct tcpfsm_net *tn, u32 m)
 	static u32 round;
 	u64 inval0 = bench_invalid(tn);
 
-	if (READ_ONCE(tcpfsm_max_flows) < atomic_read(&tcpfsm_flows_total) + m + 16)
-		WRITE_ONCE(tcpfsm_max_flows, atomic_read(&tcpfsm_flows_total) + m + 16);
+	bench_room(m);
 	/* Alternate who goes first, so neither always meets a warm cache. */
 	if (round & 1) {
 		vs_run(VS_CONNTRACK, "conntrack", m, 2 * round);
@@ -424,6 +453,7 @@ static ssize_t bench_write(struct file *file, const char __user *ubuf,
 {
 	struct tcpfsm_net *tn = tcpfsm_pernet(&init_net);
 	char buf[64], cmd[16];
+	ssize_t ret = len;
 	u32 a = 0, b = 0;
 	int n;
 
@@ -437,7 +467,8 @@ static ssize_t bench_write(struct file *file, const char __user *ubuf,
 		return -EINVAL;
 
 	mutex_lock(&bench_lock);
-	cancel_delayed_work_sync(&tn->gc);
+	/* The GC would walk the table while it is timed, or expire its flows. */
+	tcpfsm_gc_stop(tn);
 	bench_len = 0;
 	bench_out[0] = 0;
 	if (!strcmp(cmd, "fill") && n >= 2)
@@ -455,11 +486,10 @@ static ssize_t bench_write(struct file *file, const char __user *ubuf,
 	else if (!strcmp(cmd, "flush"))
 		tcpfsm_flush(tn);
 	else
-		len = -EINVAL;
-	if (!READ_ONCE(tn->dying))
-		queue_delayed_work(system_power_efficient_wq, &tn->gc, TCPFSM_GC_INTERVAL);
+		ret = -EINVAL;
+	tcpfsm_gc_start(tn);
 	mutex_unlock(&bench_lock);
-	return len;
+	return ret;
 }
 
 static ssize_t bench_read(struct file *file, char __user *ubuf, size_t len,
@@ -480,31 +510,17 @@ static const struct file_operations bench_fops = {
 	.llseek = default_llseek,
 };
 
-static int __init tcpfsm_bench_init(void)
+int tcpfsm_bench_init(void)
 {
-	int err;
-
-	err = tcpfsm_table_init();
-	if (err)
-		return err;
-	err = tcpfsm_netlink_init();
-	if (err) {
-		tcpfsm_table_uninit();
-		return err;
-	}
-	bench_dir = debugfs_create_file("tcpfsm_bench", 0600, NULL, NULL, &bench_fops);
+	bench_file = debugfs_create_file("tcpfsm_bench", 0600, NULL, NULL, &bench_fops);
+	if (IS_ERR(bench_file))
+		return PTR_ERR(bench_file);
+	pr_info("benchmark build, driven through /sys/kernel/debug/tcpfsm_bench: not for production\n");
 	return 0;
 }
 
-static void __exit tcpfsm_bench_exit(void)
+/* Waits for a command still running; none can start after. */
+void tcpfsm_bench_uninit(void)
 {
-	debugfs_remove(bench_dir);
-	tcpfsm_table_shutdown();
-	tcpfsm_netlink_uninit();
-	tcpfsm_table_uninit();
+	debugfs_remove(bench_file);
 }
-
-module_init(tcpfsm_bench_init);
-module_exit(tcpfsm_bench_exit);
-MODULE_LICENSE("GPL");
-MODULE_DESCRIPTION("tcpfsm flow table microbenchmark (not for production)");
