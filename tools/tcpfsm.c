@@ -756,6 +756,7 @@ static void usage(FILE *o)
 		"       tcpfsm stats  [--json]\n"
 		"       tcpfsm config [--json] [KEY=VALUE...]\n"
 		"       tcpfsm get    CLIENT-ADDR:PORT SERVER-ADDR:PORT [--json]\n"
+		"       tcpfsm --version\n"
 		"FILTER: --state S[,S..] --client-state S[,S..] --server-state S[,S..]\n"
 		"        --sport PORT --dport PORT --src PREFIX --dst PREFIX -4 -6\n"
 		"KEY: timeout_<state> (seconds), max_flows, netns_max_flows, pickup (0|1)\n"
@@ -1850,6 +1851,10 @@ int main(int argc, char **argv)
 	cmd = argv[1];
 	if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help") || !strcmp(cmd, "help")) {
 		usage(stdout);
+		return 0;
+	}
+	if (!strcmp(cmd, "--version") || !strcmp(cmd, "version")) {
+		printf("tcpfsm %s\n", TCPFSM_VERSION);
 		return 0;
 	}
 	parse_opts(argc - 1, argv + 1, &o);
