@@ -34,10 +34,16 @@ clean:
 
 # The module for KDIR's kernel under /lib/modules/<kver>/extra (kbuild's
 # INSTALL_MOD_DIR), modules.dep updated; the CLI and its man page by
-# tools/Makefile's own install target.
+# tools/Makefile's own install target.  Unsigned, as `make` builds it:
+# headers packages carry no signing key, with which kbuild would try to sign
+# it (set CONFIG_MODULE_SIG_ALL=y to sign with a key of your own).
+# <kver> is UTS_RELEASE: Debian's include/config/kernel.release says 6.1.N.
+KVER = $(shell sed -n 's/^\#define UTS_RELEASE "\(.*\)"/\1/p' $(KDIR)/include/generated/utsrelease.h)
+CONFIG_MODULE_SIG_ALL ?=
 install: all
-	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_PATH=$(DESTDIR) modules_install
-	depmod $(if $(DESTDIR),-b $(DESTDIR)) $$(cat $(KDIR)/include/config/kernel.release)
+	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_PATH=$(DESTDIR) \
+		CONFIG_MODULE_SIG_ALL=$(CONFIG_MODULE_SIG_ALL) modules_install
+	depmod $(if $(DESTDIR),-b $(DESTDIR)) $(KVER)
 	if [ -f tools/Makefile ]; then $(MAKE) -C tools install PREFIX=$(PREFIX) DESTDIR=$(DESTDIR); fi
 
 # Without a distribution package: DKMS builds and installs the module for the
