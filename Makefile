@@ -14,7 +14,8 @@ help:
 	@echo 'make [KDIR=...]    build tcpfsm.ko (newest /lib/modules/*/build) and tools/tcpfsm'
 	@echo 'make install       modules_install + depmod for KDIR, tools/tcpfsm and tcpfsm(8)'
 	@echo '                   under PREFIX (/usr/local); DESTDIR stages it all'
-	@echo 'make dkms-install  the DKMS tree in /usr/src/tcpfsm-VERSION; dkms install'
+	@echo 'make dkms-install  the DKMS tree in /usr/src/tcpfsm-VERSION, dkms install for the'
+	@echo '                   running kernel (or DKMS_KERNEL=kver)'
 	@echo 'make deb           build/deb/tcpfsm-dkms_*.deb and tcpfsm_*.deb, checked by lintian'
 	@echo 'make dist          build/tcpfsm-VERSION.tar.gz, which builds, demos and checks without git'
 	@echo 'make version       print the version (git describe, or VERSION in an archive)'
@@ -47,11 +48,12 @@ install: all
 	if [ -f tools/Makefile ]; then $(MAKE) -C tools install PREFIX=$(PREFIX) DESTDIR=$(DESTDIR); fi
 
 # Without a distribution package: DKMS builds and installs the module for the
-# running kernel now, and for every new kernel whose headers are installed.
+# running kernel (or DKMS_KERNEL) now, and for every new kernel whose headers
+# are installed.
 dkms-install:
 	v=$$(scripts/version) && rm -rf $(DESTDIR)/usr/src/tcpfsm-$$v && \
 	scripts/dkms-tree $(DESTDIR)/usr/src/tcpfsm-$$v && \
-	dkms install -m tcpfsm -v $$v
+	dkms install -m tcpfsm -v $$v $(if $(DKMS_KERNEL),-k $(DKMS_KERNEL))
 
 deb:
 	scripts/deb
