@@ -73,3 +73,4 @@ module_exit(tcpfsm_mod_exit);
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("Per-endpoint TCP state tracking through netfilter");
 MODULE_AUTHOR("tcpfsm developers");
+MODULE_VERSION(TCPFSM_VERSION);

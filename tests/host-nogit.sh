@@ -17,7 +17,12 @@ if [[ -e $repo/.git ]]; then
 	git -C "$repo" archive HEAD | tar -x -C "$src"
 	git -C "$repo" ls-tree -r --name-only HEAD | LC_ALL=C sort > "$tmp/want"
 else
-	(cd "$repo" && tar -c --exclude=./build --exclude='*.o' --exclude='*.ko' .) |
+	# What a build or a test run leaves (make in the tree, make check's
+	# bytecode) is no source: .gitignore's patterns.
+	(cd "$repo" && tar -c --exclude=./build --exclude=./bench/results --exclude='*.o' \
+		--exclude='*.ko' --exclude='*.mod' --exclude='*.mod.c' --exclude='*.cmd' \
+		--exclude='*.a' --exclude='*.d' --exclude=modules.order --exclude=Module.symvers \
+		--exclude=.tmp_versions --exclude=__pycache__ --exclude='.checkpatch-camelcase.*' .) |
 		tar -x -C "$src"
 	(cd "$src" && find . -type f -printf '%P\n') | LC_ALL=C sort > "$tmp/want"
 fi

@@ -7,6 +7,7 @@
  *   tcpfsm stats  [--json]
  *   tcpfsm config [--json] [key=value ...]
  *   tcpfsm get    <client addr:port> <server addr:port> [--json]
+ *   tcpfsm --version
  *
  * See tcpfsm(8).  Documentation/netlink/tcpfsm.yaml is the wire contract.
  * This file only dispatches to the commands (subcommands.h).
@@ -35,6 +36,7 @@ void usage(FILE *o)
 		"       tcpfsm stats  [--json]\n"
 		"       tcpfsm config [--json] [KEY=VALUE...]\n"
 		"       tcpfsm get    CLIENT-ADDR:PORT SERVER-ADDR:PORT [--json]\n"
+		"       tcpfsm --version\n"
 		"FILTER: --state S[,S..] --client-state S[,S..] --server-state S[,S..]\n"
 		"        --sport PORT --dport PORT --src PREFIX --dst PREFIX -4 -6\n"
 		"KEY: timeout_<state> (seconds), max_flows, netns_max_flows, pickup (0|1)\n"
@@ -53,6 +55,10 @@ int main(int argc, char **argv)
 	cmd = argv[1];
 	if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help") || !strcmp(cmd, "help")) {
 		usage(stdout);
+		return 0;
+	}
+	if (!strcmp(cmd, "--version") || !strcmp(cmd, "version")) {
+		printf("tcpfsm %s\n", TCPFSM_VERSION);
 		return 0;
 	}
 	for (i = 0; i < ARRAY_SIZE(subcommands); i++)
