@@ -147,9 +147,11 @@ static int tcpfsm_reply(struct genl_info *info, u8 cmd,
 	return genlmsg_reply(msg, info);
 }
 
+/* With the module's version: a daemon can tell what it talks to. */
 static int tcpfsm_fill_stats(struct sk_buff *skb, const void *arg)
 {
-	return tcpfsm_put_stats(skb, arg);
+	return tcpfsm_put_stats(skb, arg) ?:
+	       nla_put_string(skb, TCPFSM_A_VERSION, TCPFSM_VERSION);
 }
 
 int tcpfsm_nl_stats_get_doit(struct sk_buff *skb, struct genl_info *info)

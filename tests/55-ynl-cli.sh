@@ -131,8 +131,12 @@ log('ok   flow-get do')
 
 # ---- stats-get: /proc/net/stat/tcpfsm's counters, read around it ----
 before = stats('a')
-st = cli('--do', 'stats-get')['stats']
+reply = cli('--do', 'stats-get')
+st = reply['stats']
 after = stats('a')
+# The module's version, as modinfo has it: what a daemon talks to.
+with open('/sys/module/tcpfsm/version') as f:
+    assert reply.get('version') == f.read().strip(), reply.get('version')
 flat = {k.replace('-', '_'): v for k, v in st.items() if k != 'invalid'}
 flat.update({'invalid_' + k.replace('-', '_'): v for k, v in st['invalid'].items()})
 assert set(flat) == set(before), (sorted(flat), sorted(before))
@@ -140,7 +144,7 @@ for k, v in flat.items():
     assert min(before[k], after[k]) <= v <= max(before[k], after[k]), (k, v, before[k], after[k])
 assert st['created'] >= 1 and st['flows'] >= 1 and st['segments'] >= 4, st
 assert st['flow-bytes'] > 0 and st['flow6-bytes'] > st['flow-bytes'], st
-log('ok   stats-get: %s' % st)
+log('ok   stats-get (module %s): %s' % (reply['version'], st))
 
 # ---- config-set, then config-get ----
 cfg = cli('--do', 'config-get')['config']
