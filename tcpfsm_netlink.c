@@ -81,8 +81,6 @@ int tcpfsm_nl_flow_get_doit(struct sk_buff *skb, struct genl_info *info)
 	return genlmsg_reply(msg, info);
 }
 
-static const struct tcpfsm_stat_desc tcpfsm_stat_descs[__TCPFSM_A_STATS_MAX] = TCPFSM_STAT_DESCS;
-
 /* Refusals by reason: attribute type = reason; reason 0 (none) is no counter. */
 static int tcpfsm_put_invalid(struct sk_buff *skb, int type, const struct tcpfsm_stats *st)
 {

@@ -38,7 +38,6 @@
 #include "tcpfsm_walk.h"
 
 static const char tcpfsm_flag_letters[__TCPFSM_FLOW_MAX] = TCPFSM_FLOW_FLAG_LETTERS;
-static const struct tcpfsm_stat_desc tcpfsm_stat_descs[__TCPFSM_A_STATS_MAX] = TCPFSM_STAT_DESCS;
 
 struct tcpfsm_proc_iter {
 	struct net *net;

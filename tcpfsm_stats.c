@@ -11,6 +11,8 @@
 
 #include "tcpfsm_stats.h"
 
+const struct tcpfsm_stat_desc tcpfsm_stat_descs[__TCPFSM_A_STATS_MAX] = TCPFSM_STAT_DESCS;
+
 void tcpfsm_count_invalid(struct tcpfsm_counters __percpu *c, u8 reason)
 {
 	/* The FSM names a reason for every refusal: anything else is our bug. */
@@ -34,15 +36,14 @@ void tcpfsm_counters_read(struct tcpfsm_counters __percpu *c,
 			  struct tcpfsm_stats *st)
 {
 	const struct tcpfsm_counters *p;
-	u64 sum[TCPFSM_CNT_MAX] = {};
 	int cpu, i;
 
+	memset(st, 0, sizeof(*st));
 	for_each_possible_cpu(cpu) {
 		p = per_cpu_ptr(c, cpu);
-		for (i = 0; i < TCPFSM_CNT_MAX; i++)
-			sum[i] += READ_ONCE(p->c[i]);
+		for (i = 0; i < TCPFSM_CNT_INVALID; i++)
+			st->val[i] += READ_ONCE(p->c[i]);
+		for (i = 0; i < __TCPFSM_REASON_MAX; i++)
+			st->invalid[i] += READ_ONCE(p->c[TCPFSM_CNT_INVALID + i]);
 	}
-	memset(st, 0, sizeof(*st));
-	memcpy(st->val, sum, sizeof(st->val));
-	memcpy(st->invalid, &sum[TCPFSM_CNT_INVALID], sizeof(st->invalid));
 }

@@ -11,6 +11,11 @@
 #include <linux/types.h>
 #include <uapi/linux/tcpfsm.h>
 
+#include "tcpfsm_names.h"
+
+/* What each slot of struct tcpfsm_stats is called and holds, for readers. */
+extern const struct tcpfsm_stat_desc tcpfsm_stat_descs[__TCPFSM_A_STATS_MAX];
+
 /* Per-CPU slots: the counters of enum tcpfsm_stats_attr, then by reason. */
 #define TCPFSM_CNT_INVALID	__TCPFSM_A_STATS_MAX
 #define TCPFSM_CNT_MAX		(TCPFSM_CNT_INVALID + __TCPFSM_REASON_MAX)
