@@ -54,7 +54,7 @@ static int tcpfsm_dump_check(struct netlink_callback *cb, struct tcpfsm_filter *
 				    "TUPLE selects one flow: send FLOW_GET without NLM_F_DUMP");
 		return -EINVAL;
 	}
-	return tcpfsm_parse_filter(attrs[TCPFSM_A_FILTER], filter, cb->extack);
+	return tcpfsm_parse_filter(attrs[TCPFSM_A_FILTER], filter, false, cb->extack);
 }
 
 int tcpfsm_nl_flow_get_dump_start(struct netlink_callback *cb)

@@ -193,18 +193,60 @@ static int tcpfsm_parse_prefix(const struct nlattr *nest, struct tcpfsm_prefix *
 	return 0;
 }
 
+/* What only an EVENT_SUBSCRIBE filter may say. */
+static const int tcpfsm_event_only_attrs[] = {
+	TCPFSM_A_FILTER_EVENTS, TCPFSM_A_FILTER_ENDPOINT,
+	TCPFSM_A_FILTER_FROM_STATE_MASK, TCPFSM_A_FILTER_TO_STATE_MASK,
+};
+
+static int tcpfsm_parse_event_filter(struct nlattr **tb, struct tcpfsm_filter *f,
+				     bool for_events, struct netlink_ext_ack *extack)
+{
+	int i;
+
+	for (i = 0; !for_events && i < ARRAY_SIZE(tcpfsm_event_only_attrs); i++) {
+		if (tb[tcpfsm_event_only_attrs[i]]) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[tcpfsm_event_only_attrs[i]],
+					    "this filter selects events: only EVENT_SUBSCRIBE takes it");
+			return -EINVAL;
+		}
+	}
+	if (tb[TCPFSM_A_FILTER_EVENTS]) {
+		f->events = nla_get_u32(tb[TCPFSM_A_FILTER_EVENTS]);
+		if (!f->events || f->events & ~TCPFSM_EVENT_MASK_ALL) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[TCPFSM_A_FILTER_EVENTS],
+					    "events: a non-empty mask of new, change, destroy, stuck");
+			return -EINVAL;
+		}
+	}
+	if (tb[TCPFSM_A_FILTER_ENDPOINT]) {
+		f->endpoint = nla_get_u8(tb[TCPFSM_A_FILTER_ENDPOINT]);
+		f->has_endpoint = true;
+	}
+	if (tb[TCPFSM_A_FILTER_FROM_STATE_MASK])
+		f->from_state_mask = nla_get_u32(tb[TCPFSM_A_FILTER_FROM_STATE_MASK]);
+	if (tb[TCPFSM_A_FILTER_TO_STATE_MASK])
+		f->to_state_mask = nla_get_u32(tb[TCPFSM_A_FILTER_TO_STATE_MASK]);
+	return 0;
+}
+
 int tcpfsm_parse_filter(const struct nlattr *nest, struct tcpfsm_filter *f,
-			struct netlink_ext_ack *extack)
+			bool for_events, struct netlink_ext_ack *extack)
 {
 	struct nlattr *tb[TCPFSM_A_FILTER_MAX + 1];
 	int err, i;
 
 	memset(f, 0, sizeof(*f));
+	f->for_events = for_events;
 	if (!nest)
 		return 0;
 	err = nla_parse_nested(tb, TCPFSM_A_FILTER_MAX, nest, tcpfsm_filter_nl_policy, extack);
 	if (err)
 		return err;
+	err = tcpfsm_parse_event_filter(tb, f, for_events, extack);
+	if (err)
+		return err;
+	f->stuck = nla_get_flag(tb[TCPFSM_A_FILTER_STUCK]);
 	if (tb[TCPFSM_A_FILTER_STATE_MASK])
 		f->state_mask = nla_get_u32(tb[TCPFSM_A_FILTER_STATE_MASK]);
 	if (tb[TCPFSM_A_FILTER_CLIENT_STATE_MASK])
@@ -268,6 +310,9 @@ bool tcpfsm_filter_match(const struct tcpfsm_filter *f, const struct tcpfsm_flow
 	if (f->server_state_mask && !(ss & f->server_state_mask))
 		return false;
 	if (f->family && f->family != t->family)
+		return false;
+	if (f->stuck && !(fi->flags & (BIT(TCPFSM_FLOW_CLIENT_STUCK) |
+				       BIT(TCPFSM_FLOW_SERVER_STUCK))))
 		return false;
 	for (i = 0; i < 2; i++) {
 		if (f->has_port[i] && f->port[i] != t->port[i])

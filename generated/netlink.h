@@ -15,14 +15,15 @@
 #include <linux/socket.h>
 
 /* Common nested types */
-extern const struct nla_policy tcpfsm_config_nl_policy[TCPFSM_A_CONFIG_NETNS_MAX_FLOWS + 1];
-extern const struct nla_policy tcpfsm_filter_nl_policy[TCPFSM_A_FILTER_SERVER_PREFIX + 1];
+extern const struct nla_policy tcpfsm_config_nl_policy[TCPFSM_A_CONFIG_STUCK + 1];
+extern const struct nla_policy tcpfsm_filter_nl_policy[TCPFSM_A_FILTER_TO_STATE_MASK + 1];
 extern const struct nla_policy tcpfsm_prefix_nl_policy[TCPFSM_A_PREFIX_LEN + 1];
+extern const struct nla_policy tcpfsm_stuck_thresholds_nl_policy[TCPFSM_A_STUCK_THRESHOLDS_CLOSING + 1];
 extern const struct nla_policy tcpfsm_timeouts_nl_policy[TCPFSM_A_TIMEOUTS_CLOSING + 1];
 extern const struct nla_policy tcpfsm_tuple_nl_policy[TCPFSM_A_TUPLE_SERVER_PORT + 1];
 
 /* Ops table for tcpfsm */
-extern const struct genl_split_ops tcpfsm_nl_ops[5];
+extern const struct genl_split_ops tcpfsm_nl_ops[10];
 
 int tcpfsm_nl_flow_get_dump_start(struct netlink_callback *cb);
 int tcpfsm_nl_flow_get_dump_done(struct netlink_callback *cb);
@@ -30,13 +31,22 @@ int tcpfsm_nl_flow_get_dump_done(struct netlink_callback *cb);
 int tcpfsm_nl_flow_get_doit(struct sk_buff *skb, struct genl_info *info);
 int tcpfsm_nl_flow_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
 int tcpfsm_nl_stats_get_doit(struct sk_buff *skb, struct genl_info *info);
+int tcpfsm_nl_stats_get_dumpit(struct sk_buff *skb,
+			       struct netlink_callback *cb);
 int tcpfsm_nl_config_get_doit(struct sk_buff *skb, struct genl_info *info);
 int tcpfsm_nl_config_set_doit(struct sk_buff *skb, struct genl_info *info);
+int tcpfsm_nl_summary_get_doit(struct sk_buff *skb, struct genl_info *info);
+int tcpfsm_nl_summary_get_dumpit(struct sk_buff *skb,
+				 struct netlink_callback *cb);
+int tcpfsm_nl_event_subscribe_doit(struct sk_buff *skb, struct genl_info *info);
+int tcpfsm_nl_event_unsubscribe_doit(struct sk_buff *skb,
+				     struct genl_info *info);
 
 enum {
 	TCPFSM_NLGRP_NEW,
 	TCPFSM_NLGRP_CHANGE,
 	TCPFSM_NLGRP_DESTROY,
+	TCPFSM_NLGRP_STUCK,
 };
 
 #endif /* _LINUX_TCPFSM_GEN_H */

@@ -17,17 +17,19 @@ enum tcpfsm_event_type {
 	TCPFSM_EVENT_NEW,
 	TCPFSM_EVENT_CHANGE,
 	TCPFSM_EVENT_DESTROY,
+	TCPFSM_EVENT_STUCK,		/* an endpoint passed its stuck threshold */
 };
 
 struct tcpfsm_event {
 	u8 type;			/* enum tcpfsm_event_type */
-	u8 endpoint;			/* CHANGE: enum tcpfsm_endpoint that changed */
+	u8 endpoint;			/* CHANGE, STUCK: enum tcpfsm_endpoint */
 	u8 old_state;			/* CHANGE */
 	u8 new_state;			/* CHANGE */
 	u8 seg_flags;			/* TCPFSM_TH_* of the segment that caused it */
 	u8 seg_dir;			/* enum tcpfsm_dir of that segment */
 	u8 reason;			/* DESTROY: enum tcpfsm_destroy_reason */
 	u32 old_state_ms;		/* CHANGE: time spent in old_state */
+	u32 in_state_ms;		/* STUCK: time in the state so far */
 	u64 gen;			/* namespace generation this event made */
 };
 

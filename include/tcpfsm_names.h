@@ -56,12 +56,16 @@
 	[TCPFSM_FLOW_PICKUP]		= "pickup",		\
 	[TCPFSM_FLOW_SIMOPEN]		= "simopen",		\
 	[TCPFSM_FLOW_SIMCLOSE]		= "simclose",		\
+	[TCPFSM_FLOW_CLIENT_STUCK]	= "client-stuck",	\
+	[TCPFSM_FLOW_SERVER_STUCK]	= "server-stuck",	\
 }
 
 #define TCPFSM_FLOW_FLAG_LETTERS {				\
 	[TCPFSM_FLOW_PICKUP]		= 'P',			\
 	[TCPFSM_FLOW_SIMOPEN]		= 'O',			\
 	[TCPFSM_FLOW_SIMCLOSE]		= 'C',			\
+	[TCPFSM_FLOW_CLIENT_STUCK]	= 'c',			\
+	[TCPFSM_FLOW_SERVER_STUCK]	= 's',			\
 }
 
 /*

@@ -16,7 +16,7 @@
 #include "generated/netlink.h"
 
 /* The groups, indexed by the generated TCPFSM_NLGRP_* (tcpfsm_mcgrps[]). */
-#define __TCPFSM_NLGRP_MAX	(TCPFSM_NLGRP_DESTROY + 1)
+#define __TCPFSM_NLGRP_MAX	(TCPFSM_NLGRP_STUCK + 1)
 
 extern struct genl_family tcpfsm_genl_family;
 
@@ -56,12 +56,21 @@ struct tcpfsm_filter {
 	bool has_port[2];
 	u8 family;
 	struct tcpfsm_prefix prefix[2];
+	bool stuck;			/* only flows with a stuck endpoint */
+	/* EVENT_SUBSCRIBE only (tcpfsm_parse_filter() refuses them in dumps) */
+	bool for_events;
+	u32 events;			/* BIT(TCPFSM_EVENT_MASK_*); 0: all */
+	bool has_endpoint;
+	u8 endpoint;			/* change and stuck events of this endpoint */
+	u32 from_state_mask;		/* change events: old state; 0: any */
+	u32 to_state_mask;		/* change events: new state; 0: any */
 };
 
 int tcpfsm_parse_tuple(const struct nlattr *nest, struct tcpfsm_tuple *t,
 		       struct netlink_ext_ack *extack);
+/* @for_events: an EVENT_SUBSCRIBE filter, which may say which events. */
 int tcpfsm_parse_filter(const struct nlattr *nest, struct tcpfsm_filter *f,
-			struct netlink_ext_ack *extack);
+			bool for_events, struct netlink_ext_ack *extack);
 bool tcpfsm_filter_match(const struct tcpfsm_filter *f, const struct tcpfsm_flow_info *fi);
 
 /* tcpfsm_nl_event.c */
