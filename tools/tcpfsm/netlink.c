@@ -164,11 +164,26 @@ static int family_cb(const struct nlmsghdr *nlh, void *data)
 	return 0;
 }
 
-void nl_open(struct nl *nl)
+int nl_resolve(struct nl *nl)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *nlh;
-	int one = 1, err;
+	int err;
+
+	nl->family = 0;
+	memset(nl->grp, 0, sizeof(nl->grp));
+	nlh = genl_msg(buf, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 0);
+	((struct genlmsghdr *)mnl_nlmsg_get_payload(nlh))->version = 1;
+	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, TCPFSM_GENL_NAME);
+	err = nl_talk(nl, nlh, family_cb, nl);
+	if (!err && !nl->family)
+		err = -ENOENT;
+	return err;
+}
+
+void nl_socket(struct nl *nl)
+{
+	int one = 1;
 
 	memset(nl, 0, sizeof(*nl));
 	nl->sock = mnl_socket_open(NETLINK_GENERIC);
@@ -179,12 +194,15 @@ void nl_open(struct nl *nl)
 	mnl_socket_setsockopt(nl->sock, NETLINK_EXT_ACK, &one, sizeof(one));
 	mnl_socket_setsockopt(nl->sock, NETLINK_CAP_ACK, &one, sizeof(one));
 	nl->seq = (uint32_t)time(NULL);
+}
 
-	nlh = genl_msg(buf, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 0);
-	((struct genlmsghdr *)mnl_nlmsg_get_payload(nlh))->version = 1;
-	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, TCPFSM_GENL_NAME);
-	err = nl_talk(nl, nlh, family_cb, nl);
-	if (err == -ENOENT || (!err && !nl->family))
+void nl_open(struct nl *nl)
+{
+	int err;
+
+	nl_socket(nl);
+	err = nl_resolve(nl);
+	if (err == -ENOENT)
 		die(EXIT_NOMOD, "module not loaded (genetlink family %s not found)",
 		    TCPFSM_GENL_NAME);
 	if (err)

@@ -34,6 +34,15 @@ typedef int (*msg_cb)(const struct nlmsghdr *nlh, void *data);
 /* Opens the request socket and looks the family up; dies if it cannot. */
 void nl_open(struct nl *nl);
 
+/* Only opens the request socket (dies if it cannot), for nl_resolve(). */
+void nl_socket(struct nl *nl);
+
+/*
+ * Looks the family up (again: its id changes when the module is reloaded)
+ * on an open socket: 0, -ENOENT when the module is not loaded, or -errno.
+ */
+int nl_resolve(struct nl *nl);
+
 /* A request of the family (or of @family, for the controller) in @buf. */
 struct nlmsghdr *genl_msg(char *buf, uint16_t family, uint8_t cmd, uint16_t flags);
 

@@ -7,6 +7,7 @@
  *   tcpfsm stats  [--json]
  *   tcpfsm config [--json] [key=value ...]
  *   tcpfsm get    <client addr:port> <server addr:port> [--json]
+ *   tcpfsm exporter [--listen ADDR:PORT] [-A|--all-namespaces]
  *   tcpfsm --version
  *
  * See tcpfsm(8).  Documentation/netlink/tcpfsm.yaml is the wire contract.
@@ -26,6 +27,7 @@ static const struct {
 	{ "stats", stats_main },
 	{ "config", config_main },
 	{ "get", get_main },
+	{ "exporter", exporter_main },
 };
 
 void usage(FILE *o)
@@ -36,6 +38,7 @@ void usage(FILE *o)
 		"       tcpfsm stats  [--json]\n"
 		"       tcpfsm config [--json] [KEY=VALUE...]\n"
 		"       tcpfsm get    CLIENT-ADDR:PORT SERVER-ADDR:PORT [--json]\n"
+		"       tcpfsm exporter [--listen ADDR:PORT] [-A|--all-namespaces]\n"
 		"       tcpfsm --version\n"
 		"FILTER: --state S[,S..] --client-state S[,S..] --server-state S[,S..]\n"
 		"        --sport PORT --dport PORT --src PREFIX --dst PREFIX -4 -6\n"
