@@ -19,6 +19,12 @@
  *                           flows (SYNs), through tcpfsm's IPv4 hook and
  *                           through conntrack's nf_conntrack_in() + confirm,
  *                           ns per segment each
+ *   echo "insns R"   > ...  the head to head again, each tracker's work
+ *                           bracketed by the markers tools/insn-count counts
+ *                           guest instructions between: R regions of
+ *                           VS_BATCH established segments, then R of
+ *                           VS_BATCH new flows, per tracker; "insn_regions"
+ *                           lines say, in order, what each region was
  *   echo "flush"     > ...  remove every flow (the table starts empty again)
  *   cat ...                 the last command's "key value" lines
  * init_net's own GC is stopped while a command runs, and started after it.
@@ -292,7 +298,8 @@ static void bench_rate(struct tcpfsm_net *tn, u32 rate, u32 k)
 
 /* ---- head to head with nf_conntrack ---- */
 
-enum { VS_TCPFSM, VS_CONNTRACK };
+/* VS_NONE: the harness alone (crafting, looping), which insns subtracts. */
+enum { VS_TCPFSM, VS_CONNTRACK, VS_NONE };
 
 #define VS_BATCH	64	/* segments per BH-off stretch */
 
@@ -337,6 +344,36 @@ static void vs_set(struct sk_buff *skb, u8 flags, u32 seq, u32 ack)
 	th->ack_seq = htonl(ack);
 }
 
+/*
+ * The markers of tools/insn-count/insn_count.c: instructions that do nothing
+ * and that no compiler emits.  Under qemu with that plugin, the guest
+ * instructions executed strictly between a start and a stop on one vCPU are
+ * counted, the same from run to run whatever the host's load.
+ */
+static __always_inline void vs_mark_start(void)
+{
+#ifdef CONFIG_X86
+	asm volatile("xchg %%bx, %%bx" ::: "memory");
+#else
+	barrier();
+#endif
+}
+
+static __always_inline void vs_mark_stop(void)
+{
+#ifdef CONFIG_X86
+	asm volatile("xchg %%cx, %%cx" ::: "memory");
+#else
+	barrier();
+#endif
+}
+
+/* Timed runs read the clock; counted runs must not count its reading. */
+static __always_inline u64 vs_clock(u32 regions)
+{
+	return regions ? 0 : ktime_get_ns();
+}
+
 /* One segment through one tracker, as its hooks would take it. */
 static unsigned int vs_one(int who, struct sk_buff *skb, const struct nf_hook_state *st)
 {
@@ -344,6 +381,10 @@ static unsigned int vs_one(int who, struct sk_buff *skb, const struct nf_hook_st
 
 	if (who == VS_TCPFSM)
 		return tcpfsm_hook_ipv4(NULL, skb, st);
+	if (who == VS_NONE) {
+		barrier();
+		return NF_ACCEPT;
+	}
 	v = nf_conntrack_in(skb, st);
 	if (v == NF_ACCEPT)
 		v = nf_conntrack_confirm(skb);	/* its LOCAL_IN/POST_ROUTING half */
@@ -351,7 +392,11 @@ static unsigned int vs_one(int who, struct sk_buff *skb, const struct nf_hook_st
 	return v;
 }
 
-static void vs_run(int who, const char *name, u32 m, u32 base)
+/*
+ * With @regions, the stretches are bracketed by the markers instead of
+ * timed: @regions of VS_BATCH segments each, then as many of new flows.
+ */
+static void vs_run(int who, const char *name, u32 m, u32 base, u32 regions)
 {
 	struct nf_hook_state st = {
 		.hook = NF_INET_LOCAL_OUT, .pf = NFPROTO_IPV4, .net = &init_net,
@@ -382,14 +427,18 @@ static void vs_run(int who, const char *name, u32 m, u32 base)
 	vs_one(who, ack, &st);
 	local_bh_enable();
 
+	if (regions)
+		m = regions * VS_BATCH;
 	/*
 	 * Established: data one way, its ACK back.  Hooks run with BHs off:
 	 * so does this, in batches, rescheduling between them.
 	 */
 	for (i = 0; i < m; i += VS_BATCH) {
 		local_bh_disable();
+		if (regions)
+			vs_mark_start();
 		for (j = i; j < min(m, i + VS_BATCH); j++) {
-			t0 = ktime_get_ns();
+			t0 = vs_clock(regions);
 			if (j & 1) {
 				vs_set(back, TCPHDR_ACK, sv, c);
 				bad += vs_one(who, back, &st) != NF_ACCEPT;
@@ -398,8 +447,10 @@ static void vs_run(int who, const char *name, u32 m, u32 base)
 				c += 16;
 				bad += vs_one(who, to, &st) != NF_ACCEPT;
 			}
-			dt_seg += ktime_get_ns() - t0;
+			dt_seg += vs_clock(regions) - t0;
 		}
+		if (regions)
+			vs_mark_stop();
 		local_bh_enable();
 		cond_resched();
 	}
@@ -407,18 +458,28 @@ static void vs_run(int who, const char *name, u32 m, u32 base)
 	/* New flows: one SYN each, from a different source port. */
 	for (i = 0; i < m; i += VS_BATCH) {
 		local_bh_disable();
+		if (regions)
+			vs_mark_start();
 		for (j = i; j < min(m, i + VS_BATCH); j++) {
 			vs_set(syn, TCPHDR_SYN, 7 * j, 0);
 			tcp_hdr(syn)->source = htons(1024 + j % 60000);
 			ip_hdr(syn)->saddr = htonl(0x0aca0000 + base + j / 60000);
-			t0 = ktime_get_ns();
+			t0 = vs_clock(regions);
 			bad += vs_one(who, syn, &st) != NF_ACCEPT;
-			dt_new += ktime_get_ns() - t0;
+			dt_new += vs_clock(regions) - t0;
 		}
+		if (regions)
+			vs_mark_stop();
 		local_bh_enable();
 		cond_resched();
 	}
 
+	if (regions) {
+		OUT("insn_regions %s_segment %u %u", name, regions, VS_BATCH);
+		OUT("insn_regions %s_new_flow %u %u", name, regions, VS_BATCH);
+		OUT("%s_not_accepted %u", name, bad);
+		goto out;
+	}
 	OUT("%s_segment_ns %llu", name, m ? dt_seg / m : 0);
 	OUT("%s_new_flow_ns %llu", name, m ? dt_new / m : 0);
 	OUT("%s_not_accepted %u", name, bad);
@@ -429,20 +490,28 @@ out:
 	kfree_skb(syn);
 }
 
-static void bench_versus(struct tcpfsm_net *tn, u32 m)
+static void bench_versus(struct tcpfsm_net *tn, u32 m, u32 regions)
 {
 	static u32 round;
 	u64 inval0 = bench_invalid(tn);
 
-	bench_room(m);
-	/* Alternate who goes first, so neither always meets a warm cache. */
+	bench_room(regions ? regions * VS_BATCH : m);
+	/*
+	 * Alternate who goes first, so neither always meets a warm cache.
+	 * Counted regions must all run on one CPU: the plugin numbers them
+	 * per vCPU, and insn_regions gives their order.
+	 */
+	migrate_disable();
+	if (regions)
+		vs_run(VS_NONE, "none", 0, 2 * round + 1, regions);
 	if (round & 1) {
-		vs_run(VS_CONNTRACK, "conntrack", m, 2 * round);
-		vs_run(VS_TCPFSM, "tcpfsm", m, 2 * round + 1);
+		vs_run(VS_CONNTRACK, "conntrack", m, 2 * round, regions);
+		vs_run(VS_TCPFSM, "tcpfsm", m, 2 * round + 1, regions);
 	} else {
-		vs_run(VS_TCPFSM, "tcpfsm", m, 2 * round);
-		vs_run(VS_CONNTRACK, "conntrack", m, 2 * round + 1);
+		vs_run(VS_TCPFSM, "tcpfsm", m, 2 * round, regions);
+		vs_run(VS_CONNTRACK, "conntrack", m, 2 * round + 1, regions);
 	}
+	migrate_enable();
 	round++;
 	OUT("tcpfsm_invalid %llu", bench_invalid(tn) - inval0);
 	OUT("segments %u", m);
@@ -482,7 +551,9 @@ static ssize_t bench_write(struct file *file, const char __user *ubuf,
 	else if (!strcmp(cmd, "rate") && n >= 3 && a)
 		bench_rate(tn, a, b);
 	else if (!strcmp(cmd, "versus") && n >= 2)
-		bench_versus(tn, a);
+		bench_versus(tn, a, 0);
+	else if (!strcmp(cmd, "insns") && n >= 2 && a)
+		bench_versus(tn, 0, a);
 	else if (!strcmp(cmd, "flush"))
 		tcpfsm_flush(tn);
 	else

@@ -6,6 +6,7 @@ report.py RAW ANNOTATE OUT_JSON OUT_MD PREVIOUS_JSON|'' KVER COMMIT SECONDS
 """
 import datetime
 import json
+import os
 import re
 import sys
 
@@ -164,6 +165,12 @@ m["fsm_top_lines"] = [{"ir_per_seg": round(c / (m["fsm_segments"] or 1), 1),
                        "share": round(100 * c / total_ir, 1), "line": s} for c, s in top[:8]]
 m["fsm_functions"] = {k[len("fsm_fn_"):]: float(v) for k, v in raw.items() if k.startswith("fsm_fn_")}
 
+# Instruction counts (scripts/bench/insn-report.py's lines): numbers.
+for k in raw:
+    if k.startswith("insn_") and k != "insn_error":
+        m[k] = num(k)
+m["insn_error"] = raw.get("insn_error")
+
 result = {
     "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
     "kernel": kver, "commit": commit, "vcpus": raw.get("vcpus"),
@@ -234,6 +241,17 @@ rows = [
     ("GC scan, nothing due, 1M flows (ns/flow, TCG)", "micro_scan_ns_1m", "", None),
     ("Expiry, 1M flows (ns/flow, TCG)", "micro_expire_ns_1m", "", None),
     ("Expiry, 100k flows, listener attached (ns/flow, TCG)", "micro_expire_ns_100k_listener", "", None),
+    ("Established segment, in kernel: tcpfsm (instructions)", "insn_k1a_tcpfsm_segment", "", None),
+    ("Established segment, in kernel: conntrack (instructions)", "insn_k1a_conntrack_segment", "", None),
+    ("Established segment, instructions: tcpfsm / conntrack", "insn_k1a_ratio_segment", "≤ 0.25",
+     le("insn_k1a_ratio_segment", 0.25)),
+    ("New flow, in kernel: tcpfsm (instructions)", "insn_k1a_tcpfsm_new_flow", "", None),
+    ("New flow, in kernel: conntrack (instructions)", "insn_k1a_conntrack_new_flow", "", None),
+    ("New flow, instructions: tcpfsm / conntrack", "insn_k1a_ratio_new_flow", "≤ 0.5",
+     le("insn_k1a_ratio_new_flow", 0.5)),
+    ("Established segment at 1M flows: tcpfsm (instructions)", "insn_m1_tcpfsm_segment", "", None),
+    ("New flow at 1M flows, listener attached: tcpfsm (instructions)", "insn_m1_listener_tcpfsm_new_flow", "", None),
+    ("Instruction counts of two rounds agree within 1%", "insn_stable", "1", None),
     ("Segment on an established flow, in kernel: tcpfsm (ns, TCG, best of 5)", "vs_tcpfsm_segment_ns", "", None),
     ("Segment on an established flow, in kernel: conntrack (ns, TCG, best of 5)", "vs_conntrack_segment_ns", "", None),
     ("Segment, in kernel: tcpfsm / conntrack", "vs_segment_ns_ratio", "≤ 0.2", le("vs_segment_ns_ratio", 0.2)),
@@ -310,4 +328,7 @@ if m["fsm_top_lines"]:
     for t in m["fsm_top_lines"]:
         out.append(f"| {t['ir_per_seg']} | {t['share']}% | `{t['line'][:80]}` |")
     out += ["", "By function (self): " + ", ".join(f"{k} {v}%" for k, v in m["fsm_functions"].items())]
+insn_md = os.environ.get("BENCH_INSN_MD")
+if insn_md and os.path.exists(insn_md):
+    out += [""] + open(insn_md).read().splitlines()
 open(out_md, "w").write("\n".join(out) + "\n")
