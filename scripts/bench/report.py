@@ -165,6 +165,19 @@ m["fsm_top_lines"] = [{"ir_per_seg": round(c / (m["fsm_segments"] or 1), 1),
                        "share": round(100 * c / total_ir, 1), "line": s} for c, s in top[:8]]
 m["fsm_functions"] = {k[len("fsm_fn_"):]: float(v) for k, v in raw.items() if k.startswith("fsm_fn_")}
 
+# The exporter's scrape (scripts/bench/vm-scrape): one GET /metrics at 1k
+# and at the big table's flows; equal within noise when it reads only the
+# summary and the counters.
+for n in ("1k", "1m"):
+    m[f"scrape_us_{n}"] = num(f"s{n}_scrape_us")
+    m[f"scrape_min_us_{n}"] = num(f"s{n}_scrape_min_us")
+    m[f"scrape_bytes_{n}"] = num(f"s{n}_scrape_bytes")
+    m[f"scrape_series_{n}"] = num(f"s{n}_scrape_series")
+    m[f"scrape_flows_{n}"] = num(f"s{n}_scrape_flows")
+# The least of 20 (as the head to head's best round): interference only adds.
+m["scrape_ratio"] = ratio(m["scrape_min_us_1m"], m["scrape_min_us_1k"])
+m["scrape_summary"] = num("s1m_scrape_summary")
+
 # Instruction counts (scripts/bench/insn-report.py's lines): numbers.
 for k in raw:
     if k.startswith("insn_") and k != "insn_error":
@@ -296,12 +309,23 @@ rows = [
     ("1M flows with acct=0 (MiB)", "mem_acct0_1m_flows_mb", "< 160 MB", le("mem_acct0_1m_flows_mb", 160e6 / 2**20)),
     ("nf_conntrack slab object (bytes, + extensions)", "mem_ct_objsize", "", None),
     ("Events/s to one `tcpfsm watch --json` before loss", "events_per_s_before_loss", "", None),
+    ("Exporter scrape (GET /metrics), 1k flows (µs, TCG, median of 20)", "scrape_us_1k", "", None),
+    ("Exporter scrape, 1M flows (µs, TCG, median of 20)", "scrape_us_1m", "", None),
+    ("Exporter scrape, 1k flows (µs, TCG, best of 20)", "scrape_min_us_1k", "", None),
+    ("Exporter scrape, 1M flows (µs, TCG, best of 20)", "scrape_min_us_1m", "", None),
+    ("Exporter scrape: 1M flows / 1k flows (best of 20)", "scrape_ratio", "≤ 1.5 (flat)", le("scrape_ratio", 1.5)),
+    ("Exporter scrape size, 1k flows (bytes)", "scrape_bytes_1k", "", None),
+    ("Exporter scrape size, 1M flows (bytes)", "scrape_bytes_1m", "", None),
+    ("  flows in the table at the 1M scrape", "scrape_flows_1m", "", None),
 ]
 out = [f"# tcpfsm benchmark — {result['date']}", "",
        f"Kernel {kver} under qemu TCG ({result['vcpus']} vCPUs), commit {commit}, "
        f"run took {secs} s. Absolute times under TCG mean little; ratios from one run do.", ""]
 if result["vm_status"] != "0":
     out += [f"**The VM run was not clean (vm-run status {result['vm_status']}): numbers may be missing.**", ""]
+if m["scrape_summary"] == 0:
+    out += ["**The exporter's scrapes found no SUMMARY_GET in this module: counters only, "
+            "not the whole exposition.**", ""]
 if NOISY:
     out += ["**Whole-system ratios above 1 seen: the host was loaded, these ratios are noise.**", ""]
 out += ["| Metric | Value | Target | Status | Change vs previous |",
