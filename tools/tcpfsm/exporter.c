@@ -333,15 +333,25 @@ static void scrape(struct exporter *x)
 
 /* ---- netns labels ---- */
 
-static const char *label_of(struct exporter *x, const struct ns_metrics *m)
+static struct label *label_find(struct exporter *x, const struct ns_metrics *m)
 {
-	time_t now = time(NULL);
-	struct label *l = NULL;
 	size_t i;
 
 	for (i = 0; i < x->nlabels; i++)
 		if (x->labels[i].cookie == m->cookie && x->labels[i].ino == m->ino)
-			l = &x->labels[i];
+			return &x->labels[i];
+	return NULL;
+}
+
+static bool label_stale(const struct label *l, time_t now)
+{
+	return !l || now - l->when >= LABEL_TTL_S || now < l->when;
+}
+
+static const char *label_of(struct exporter *x, const struct ns_metrics *m, time_t now)
+{
+	struct label *l = label_find(x, m);
+
 	if (!l) {
 		void *p = realloc(x->labels, (x->nlabels + 1) * sizeof(*x->labels));
 
@@ -353,12 +363,33 @@ static const char *label_of(struct exporter *x, const struct ns_metrics *m)
 		l->ino = m->ino;
 		l->when = 0;
 	}
-	if (!l->when || now - l->when >= LABEL_TTL_S || now < l->when) {
+	if (label_stale(l, now) || !l->when) {
 		snprintf(l->name, sizeof(l->name), "%s", netns_label(m->cookie, m->ino));
 		l->when = now;
 	}
 	l->gen = x->gen;
 	return l->name;
+}
+
+/*
+ * Every namespace's label: netns_label() learns what it can of the
+ * namespaces once and keeps it, made for a command that runs once; a
+ * namespace new to this exporter, or a label older than LABEL_TTL_S,
+ * makes it forget and look again, at most once a scrape.
+ */
+static void labels_update(struct exporter *x)
+{
+	time_t now = time(NULL);
+	bool stale = false;
+	size_t i;
+
+	x->gen++;
+	for (i = 0; i < x->nns && !stale; i++)
+		stale = label_stale(label_find(x, &x->ns[i]), now);
+	if (stale)
+		netns_labels_forget();
+	for (i = 0; i < x->nns; i++)
+		x->ns[i].label = label_of(x, &x->ns[i], now);
 }
 
 /* Forget the namespaces this scrape did not see (they are gone). */
@@ -598,10 +629,10 @@ static void expose(struct out *o, struct exporter *x)
 		put(o, "\"} 1\n");
 
 		/* The netns labels, found before any sample is written. */
-		x->gen++;
-		for (i = 0; x->all && i < x->nns; i++)
-			x->ns[i].label = label_of(x, &x->ns[i]);
-		labels_prune(x);
+		if (x->all) {
+			labels_update(x);
+			labels_prune(x);
+		}
 
 		if (x->summary_ok)
 			summary_families(o, x);

@@ -19,4 +19,12 @@
  */
 const char *netns_label(uint64_t cookie, uint32_t ino);
 
+/*
+ * For a caller that runs for long (the exporter): forget what was learnt
+ * of the namespaces, so that the next netns_label() looks again (names
+ * added under /run/netns since, processes started since).  This version
+ * keeps nothing between calls.
+ */
+void netns_labels_forget(void);
+
 #endif
