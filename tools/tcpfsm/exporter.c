@@ -930,8 +930,8 @@ int exporter_main(int argc, char **argv)
 	/* A host-wide view refused is a configuration error, said at once. */
 	scrape(&x);
 	if (x.all && !x.up && (x.last_errno == EPERM || x.last_errno == EACCES))
-		die(EXIT_PERM, "exporter: --all-namespaces: %s (it needs CAP_NET_ADMIN in the initial namespaces)",
-		    x.last_err);
+		die(EXIT_PERM, "exporter: --all-namespaces: %s%s", x.last_err, x.nl.extack[0] ? "" :
+		    " (it needs CAP_NET_ADMIN in the initial user and network namespaces)");
 
 	/* Signals for the main thread only: MHD's thread inherits the mask. */
 	sigemptyset(&set);
