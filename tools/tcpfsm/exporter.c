@@ -91,6 +91,7 @@ struct exporter {
 	struct ns_metrics *ns;
 	size_t nns, cap;
 	bool up, summary_ok;
+	bool oom;					/* a namespace could not be kept */
 	char version[64];
 	uint32_t netns_max_flows;
 	bool have_quota;
@@ -119,8 +120,13 @@ static struct ns_metrics *ns_of(struct exporter *x, const struct nlattr **tb)
 		size_t cap = x->cap ? 2 * x->cap : 4;
 		void *p = realloc(x->ns, cap * sizeof(*x->ns));
 
-		if (!p)
+		/* nl_talk() ends a dump at its DONE, whatever the callback
+		 * said: the scrape looks at this flag.
+		 */
+		if (!p) {
+			x->oom = true;
 			return NULL;
+		}
 		x->ns = p;
 		x->cap = cap;
 	}
@@ -293,6 +299,7 @@ static void scrape(struct exporter *x)
 	int err;
 
 	x->nns = 0;
+	x->oom = false;
 	x->up = false;
 	x->summary_ok = false;
 	x->version[0] = 0;
@@ -324,6 +331,10 @@ static void scrape(struct exporter *x)
 		return;
 	} else {
 		x->summary_ok = true;
+	}
+	if (x->oom) {
+		note(x, "reading the namespaces", -ENOMEM);
+		return;
 	}
 	/* Only our own namespace's quota can be read: CONFIG_GET has no dump. */
 	if (ask(x, TCPFSM_CMD_CONFIG_GET, false, config_cb))
