@@ -359,7 +359,7 @@ static bool label_stale(const struct label *l, time_t now)
 	return !l || now - l->when >= LABEL_TTL_S || now < l->when;
 }
 
-static const char *label_of(struct exporter *x, const struct ns_metrics *m, time_t now)
+static void label_of(struct exporter *x, const struct ns_metrics *m, time_t now)
 {
 	struct label *l = label_find(x, m);
 
@@ -367,7 +367,7 @@ static const char *label_of(struct exporter *x, const struct ns_metrics *m, time
 		void *p = realloc(x->labels, (x->nlabels + 1) * sizeof(*x->labels));
 
 		if (!p)
-			return "";
+			return;			/* unlabelled: "" */
 		x->labels = p;
 		l = &x->labels[x->nlabels++];
 		l->cookie = m->cookie;
@@ -379,7 +379,6 @@ static const char *label_of(struct exporter *x, const struct ns_metrics *m, time
 		l->when = now;
 	}
 	l->gen = x->gen;
-	return l->name;
 }
 
 /*
@@ -400,7 +399,7 @@ static void labels_update(struct exporter *x)
 	if (stale)
 		netns_labels_forget();
 	for (i = 0; i < x->nns; i++)
-		x->ns[i].label = label_of(x, &x->ns[i], now);
+		label_of(x, &x->ns[i], now);
 }
 
 /* Forget the namespaces this scrape did not see (they are gone). */
@@ -643,6 +642,12 @@ static void expose(struct out *o, struct exporter *x)
 		if (x->all) {
 			labels_update(x);
 			labels_prune(x);
+			/* Only now: adding and pruning labels moves them. */
+			for (i = 0; i < x->nns; i++) {
+				const struct label *l = label_find(x, &x->ns[i]);
+
+				x->ns[i].label = l ? l->name : "";
+			}
 		}
 
 		if (x->summary_ok)
