@@ -49,6 +49,7 @@
 #include <net/net_namespace.h>
 #include <net/netfilter/nf_conntrack.h>
 #include <net/netfilter/nf_conntrack_core.h>
+#include <net/netfilter/nf_conntrack_zones.h>
 #include <net/tcp.h>
 
 #include "tcpfsm_bench.h"
@@ -443,8 +444,114 @@ static unsigned int vs_one(int who, struct sk_buff *skb, const struct nf_hook_st
 }
 
 /*
+ * Counted expiry: @regions stretches of VS_BATCH flows each leaving the
+ * table as its expiry does.  tcpfsm: the GC's own step for one flow, on
+ * flows whose timeouts (cut to 1 s) have passed; conntrack: what its GC
+ * does with an expired entry, nf_ct_delete() and the last reference put,
+ * on the entries the new-flow stretches made (found outside the count).
+ * The flows to expire are gathered before each stretch: neither count
+ * holds a table walk.  Each returns the stretches counted.
+ */
+static void vs_expire_batch(int who, struct tcpfsm_net *tn, void **objs, u32 regions)
+{
+	u32 i;
+
+	local_bh_disable();
+	vs_region_start(regions);
+	for (i = 0; i < VS_BATCH; i++) {
+		if (who == VS_TCPFSM) {
+			tcpfsm_flow_gc(tn, objs[i]);
+		} else if (who == VS_CONNTRACK) {
+			nf_ct_delete(objs[i], 0, 0);
+			nf_ct_put(objs[i]);
+		} else {
+			barrier();
+		}
+	}
+	vs_region_stop(regions);
+	local_bh_enable();
+}
+
+static u32 vs_expire_tcpfsm(struct tcpfsm_net *tn, u32 regions)
+{
+	struct tcpfsm_config saved, cfg;
+	struct rhashtable_iter it;
+	struct tcpfsm_flow *flow;
+	void *flows[VS_BATCH];
+	u32 r, n = 0, i;
+
+	tcpfsm_table_config(tn->net, &saved);
+	cfg = saved;
+	for (i = TCPFSM_STATE_NONE + 1; i < __TCPFSM_STATE_MAX; i++)
+		cfg.timeout[i] = 1;
+	cfg.timeout_pickup = 1;
+	if (tcpfsm_table_set_config(tn->net, &cfg))
+		return 0;
+	msleep(1100);
+	rhashtable_walk_enter(&tn->table, &it);
+	rhashtable_walk_start(&it);
+	for (r = 0; r < regions; r++) {
+		for (n = 0; n < VS_BATCH && (flow = rhashtable_walk_next(&it));)
+			if (!IS_ERR(flow))
+				flows[n++] = flow;
+		if (n < VS_BATCH)
+			break;
+		vs_expire_batch(VS_TCPFSM, tn, flows, regions);
+	}
+	rhashtable_walk_stop(&it);
+	rhashtable_walk_exit(&it);
+	tcpfsm_table_set_config(tn->net, &saved);
+	return r;
+}
+
+static u32 vs_expire_conntrack(u32 regions, u32 base, __be32 sa)
+{
+	struct nf_conntrack_tuple_hash *h;
+	struct nf_conntrack_tuple t;
+	void *cts[VS_BATCH];
+	u32 r, n = 0, j = 0;
+
+	for (r = 0; r < regions; r++) {
+		for (n = 0; n < VS_BATCH && j < regions * VS_BATCH; j++) {
+			memset(&t, 0, sizeof(t));
+			t.src.l3num = AF_INET;
+			t.src.u3.ip = htonl(0x0aca0000 + base + j / 60000);
+			t.src.u.tcp.port = htons(1024 + j % 60000);
+			t.dst.u3.ip = sa;
+			t.dst.u.tcp.port = htons(80);
+			t.dst.protonum = IPPROTO_TCP;
+			t.dst.dir = IP_CT_DIR_ORIGINAL;
+			h = nf_conntrack_find_get(&init_net, &nf_ct_zone_dflt, &t);
+			if (h)
+				cts[n++] = nf_ct_tuplehash_to_ctrack(h);
+		}
+		if (n < VS_BATCH)
+			break;
+		vs_expire_batch(VS_CONNTRACK, NULL, cts, regions);
+	}
+	/* A short last batch: let go of what it gathered, uncounted. */
+	while (r < regions && n)
+		nf_ct_put(cts[--n]);
+	return r;
+}
+
+static u32 vs_expire(int who, u32 regions, u32 base, __be32 sa)
+{
+	u32 r;
+
+	if (who == VS_TCPFSM)
+		return vs_expire_tcpfsm(tcpfsm_pernet(&init_net), regions);
+	if (who == VS_CONNTRACK)
+		return vs_expire_conntrack(regions, base, sa);
+	for (r = 0; r < regions; r++)
+		vs_expire_batch(VS_NONE, NULL, NULL, regions);
+	return regions;
+}
+
+/*
  * With @regions, the stretches are bracketed by the markers instead of
- * timed: @regions of VS_BATCH segments each, then as many of new flows.
+ * timed: @regions of VS_BATCH segments each, then as many of new flows,
+ * then of expiries (vs_expire()).
  */
 static void vs_run(int who, const char *name, u32 m, u32 base, u32 regions)
 {
@@ -523,6 +630,8 @@ static void vs_run(int who, const char *name, u32 m, u32 base, u32 regions)
 	if (regions) {
 		OUT("insn_regions %s_segment %u %u", name, regions, VS_BATCH);
 		OUT("insn_regions %s_new_flow %u %u", name, regions, VS_BATCH);
+		OUT("insn_regions %s_expiry %u %u", name,
+		    vs_expire(who, regions, base, sa), VS_BATCH);
 		OUT("%s_not_accepted %u", name, bad);
 		goto out;
 	}

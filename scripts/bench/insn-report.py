@@ -75,7 +75,8 @@ i = 0
 for rnd, label, n, ops in labels:
     vals = [r[2] for r in regions[i:i + n]]
     spans[(rnd, label)] = range(i, i + n)
-    per_op[(rnd, label)] = statistics.mean(vals) / ops
+    if vals:
+        per_op[(rnd, label)] = statistics.mean(vals) / ops
     i += n
 
 
@@ -118,8 +119,9 @@ md = ["## Instructions per operation (QEMU TCG plugin, tools/insn-count)", "",
       "whatever the host's load.", "",
       "| round | operation | tcpfsm | conntrack | tcpfsm / conntrack |",
       "|---|---|---|---|---|"]
-for rnd in dict.fromkeys(r for r, *_ in labels):
-    for op, name in (("segment", "established segment"), ("new_flow", "new flow (SYN)")):
+for rnd in dict.fromkeys(r for r, *_ in labels if r != "warmup"):
+    for op, name in (("segment", "established segment"), ("new_flow", "new flow (SYN)"),
+                     ("expiry", "expiry")):
         t, c = net(rnd, "tcpfsm", op), net(rnd, "conntrack", op)
         if t is None:
             continue
@@ -133,7 +135,7 @@ for rnd in dict.fromkeys(r for r, *_ in labels):
 # Two rounds at 1k flows: the instrument's repeatability.
 stable = True
 for tracker in ("tcpfsm", "conntrack", "none"):
-    for op in ("segment", "new_flow"):
+    for op in ("segment", "new_flow", "expiry"):
         a, b = per_op.get(("k1a", f"{tracker}_{op}")), per_op.get(("k1b", f"{tracker}_{op}"))
         if a is None or b is None:
             continue
@@ -144,7 +146,7 @@ out.append(f"insn_stable {int(stable)}")
 md += ["", f"Rounds k1a and k1b (1k flows) agree within 1%: {'yes' if stable else 'NO'}.", ""]
 
 for tracker in ("tcpfsm", "conntrack"):
-    for op in ("segment", "new_flow"):
+    for op in ("segment", "new_flow", "expiry"):
         rows = top("k1a", f"{tracker}_{op}", labels[-1][3])
         if not rows:
             continue
@@ -157,8 +159,8 @@ for tracker in ("tcpfsm", "conntrack"):
 if glabels and len(glabels) == len(globals_):
     path = collections.defaultdict(list)   # (cfg, kind) -> [per segment]
     for (label, delivered), insns in zip(glabels, globals_):
-        cfg, kind, _ = label.rsplit("_", 2)
-        if delivered > 0:
+        cfg, kind, rnd = label.rsplit("_", 2)
+        if delivered > 0 and rnd != "rw":
             path[(cfg, kind)].append(insns / delivered)
     md += ["## Whole path (every vCPU, per delivered segment)", "",
            "| burst | none | tcpfsm | conntrack | both | tcpfsm added / conntrack added |",
