@@ -102,4 +102,16 @@ struct tcpfsm_tomb_cursor {
 bool tcpfsm_tombs_start(struct net *net, struct tcpfsm_tomb_cursor *c);
 void tcpfsm_tombs_fill(struct net *net, struct tcpfsm_tomb_cursor *c);
 
+/*
+ * tcpfsm_nl_netns.c: the host-wide view.  put_netns puts
+ * TCPFSM_A_NETNS_COOKIE and TCPFSM_A_NETNS_INO of @net.  all_netns_ok says
+ * whether the sender of @skb, in @net, may ask for every namespace
+ * (TCPFSM_A_ALL_NETNS): 0, or -EPERM with a message in @extack unless @net
+ * is the initial namespace and the sender has CAP_NET_ADMIN in the initial
+ * user namespace.  A container's root has neither.
+ */
+int tcpfsm_nl_put_netns(struct sk_buff *skb, const struct net *net);
+int tcpfsm_nl_all_netns_ok(struct sk_buff *skb, const struct net *net,
+			   struct netlink_ext_ack *extack);
+
 #endif /* _TCPFSM_NL_H */
