@@ -180,6 +180,7 @@ static inline u32 tcpfsm_net_ino(const struct net *net)
 {
 	return net->ns.inum;
 }
+
 /* ---- end network namespaces ---- */
 
 #endif /* _TCPFSM_COMPAT_H */
