@@ -179,6 +179,12 @@ def main():
         host_ino = os.stat('/proc/1/ns/net').st_ino
         if not any(s['netns_ino'] == host_ino for s in every):
             raise T.Fail('stats -A has no entry for the initial namespace')
+        text = tcpfsm('stats', '-A').stdout.split('\n\n')
+        if len(text) != len(every) or not any(
+                block.startswith('netns') and block.split('\n')[0].split() == ['netns', 'ns62a']
+                for block in text):
+            raise T.Fail('stats -A text: %d blocks for %d namespaces, or none for ns62a' %
+                         (len(text), len(every)))
         T.log('stats -A: %d namespaces, each as its own stats says' % len(every))
 
         # Churn while dumping: slow readers with small buffers, so that every
