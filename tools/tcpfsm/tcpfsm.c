@@ -2,9 +2,9 @@
 /*
  * tcpfsm: command line client of the tcpfsm generic netlink family.
  *
- *   tcpfsm list   [filters] [--json]
+ *   tcpfsm list   [filters] [-A] [--json]
  *   tcpfsm watch  [filters] [--json] [--groups new,change,destroy] [--initial]
- *   tcpfsm stats  [--json]
+ *   tcpfsm stats  [-A] [--json]
  *   tcpfsm config [--json] [key=value ...]
  *   tcpfsm get    <client addr:port> <server addr:port> [--json]
  *   tcpfsm --version
@@ -31,9 +31,9 @@ static const struct {
 void usage(FILE *o)
 {
 	fprintf(o,
-		"usage: tcpfsm list   [FILTER...] [--json]\n"
+		"usage: tcpfsm list   [FILTER...] [-A|--all-namespaces] [--json]\n"
 		"       tcpfsm watch  [FILTER...] [--json] [--groups new,change,destroy] [--initial]\n"
-		"       tcpfsm stats  [--json]\n"
+		"       tcpfsm stats  [-A|--all-namespaces] [--json]\n"
 		"       tcpfsm config [--json] [KEY=VALUE...]\n"
 		"       tcpfsm get    CLIENT-ADDR:PORT SERVER-ADDR:PORT [--json]\n"
 		"       tcpfsm --version\n"
