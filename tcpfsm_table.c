@@ -142,6 +142,7 @@ bool tcpfsm_flow_destroy(struct tcpfsm_net *tn, struct tcpfsm_flow *flow, u8 rea
 						tcpfsm_rht_params)))
 		return false;
 	flow->fl |= TCPFSM_FL_DEAD;
+	tcpfsm_summary_del(tn, flow);
 	tcpfsm_flow_event(tn, flow, &ev);
 	tcpfsm_uncharge(tn, false);
 
@@ -222,6 +223,7 @@ static struct tcpfsm_flow *tcpfsm_flow_create(struct tcpfsm_net *tn,
 		return IS_ERR(old) ? NULL : ERR_PTR(-EEXIST);
 	}
 	tcpfsm_flow_start(flow, &res);
+	tcpfsm_summary_add(tn, flow);
 	tcpfsm_count(tn->stats, TCPFSM_A_STATS_CREATED);
 	ev.seg_flags = seg->flags;
 	ev.seg_dir = res.reversed ? TCPFSM_SERVER : TCPFSM_CLIENT;
@@ -315,11 +317,12 @@ static int tcpfsm_tn_init(struct tcpfsm_net *tn, struct net *net)
 	tn->stats = tcpfsm_counters_alloc();
 	if (!tn->stats)
 		return -ENOMEM;
+	err = tcpfsm_summary_init(tn);
+	if (err)
+		goto err_summary;
 	err = rhashtable_init(&tn->table, &tcpfsm_rht_params);
-	if (err) {
-		tcpfsm_counters_free(tn->stats);
-		return err;
-	}
+	if (err)
+		goto err_table;
 	atomic64_set(&tn->gen, 0);
 	atomic_set(&tn->flows, 0);
 	spin_lock_init(&tn->cfg_lock);
@@ -327,6 +330,12 @@ static int tcpfsm_tn_init(struct tcpfsm_net *tn, struct net *net)
 	tn->quota = 0;
 	INIT_LIST_HEAD(&tn->list);
 	return 0;
+
+err_table:
+	tcpfsm_summary_uninit(tn);
+err_summary:
+	tcpfsm_counters_free(tn->stats);
+	return err;
 }
 
 /* Empty @tn, telling listeners, and free what it holds. */
@@ -334,6 +343,7 @@ static void tcpfsm_tn_uninit(struct tcpfsm_net *tn)
 {
 	tcpfsm_flush(tn);
 	rhashtable_destroy(&tn->table);
+	tcpfsm_summary_uninit(tn);
 	tcpfsm_counters_free(tn->stats);
 }
 
@@ -450,8 +460,10 @@ int tcpfsm_table_set_config(struct net *net, const struct tcpfsm_config *cfg)
 	if (err)
 		return err;
 	spin_lock_bh(&tn->cfg_lock);
-	for (i = TCPFSM_STATE_NONE + 1; i < __TCPFSM_STATE_MAX; i++)
+	for (i = TCPFSM_STATE_NONE + 1; i < __TCPFSM_STATE_MAX; i++) {
 		WRITE_ONCE(tn->cfg.timeout[i], cfg->timeout[i]);
+		WRITE_ONCE(tn->cfg.stuck[i], cfg->stuck[i]);
+	}
 	WRITE_ONCE(tn->cfg.timeout_pickup, cfg->timeout_pickup);
 	WRITE_ONCE(tn->cfg.pickup, cfg->pickup);
 	spin_unlock_bh(&tn->cfg_lock);

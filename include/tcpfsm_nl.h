@@ -3,7 +3,8 @@
  * Inside the netlink side: what its files share.  tcpfsm_netlink.c has the
  * family and the do requests, tcpfsm_nl_dump.c the FLOW_GET dump,
  * tcpfsm_nl_event.c the events (sequence numbers, the tombstone ring,
- * multicast) and tcpfsm_nl_msg.c the attributes both build and parse.
+ * multicast), tcpfsm_nl_msg.c the attributes both build and parse, and
+ * tcpfsm_nl_summary.c SUMMARY_GET.
  *
  * Locking: the event side's ev_lock and ring_lock nest inside a flow's lock
  * (events come from the table with it held), never the other way round.
@@ -72,6 +73,12 @@ int tcpfsm_parse_tuple(const struct nlattr *nest, struct tcpfsm_tuple *t,
 int tcpfsm_parse_filter(const struct nlattr *nest, struct tcpfsm_filter *f,
 			bool for_events, struct netlink_ext_ack *extack);
 bool tcpfsm_filter_match(const struct tcpfsm_filter *f, const struct tcpfsm_flow_info *fi);
+
+/*
+ * tcpfsm_nl_summary.c: put the TCPFSM_A_SUMMARY nest of @net's summary
+ * (may sleep: it allocates the reading).
+ */
+int tcpfsm_nl_put_summary(struct sk_buff *skb, struct net *net);
 
 /* tcpfsm_nl_event.c */
 int tcpfsm_nl_event_init(void);
