@@ -235,3 +235,4 @@ void tcpfsm_flush(struct tcpfsm_net *tn)
 		cond_resched();
 	}
 }
+EXPORT_SYMBOL_IF_KUNIT(tcpfsm_flush);

@@ -18,6 +18,7 @@
 #include <linux/kernel.h>
 #include <linux/percpu.h>
 #include <linux/slab.h>
+#include <kunit/visibility.h>
 
 #include "tcpfsm_flow.h"
 
@@ -31,6 +32,7 @@ struct tcpfsm_summary_pcpu {
 };
 
 const u32 tcpfsm_rtt_bounds_us[TCPFSM_RTT_BUCKETS - 1] = TCPFSM_RTT_BOUNDS;
+EXPORT_SYMBOL_IF_KUNIT(tcpfsm_rtt_bounds_us);
 
 /* A state as an index: anything out of range would be a bug, kept in NONE. */
 static u8 tcpfsm_sidx(u8 state)

@@ -552,4 +552,79 @@ void tcpfsm_test_age(struct tcpfsm_net *tn, struct tcpfsm_flow *flow, u32 secs)
 	tn->cfg.timeout_pickup = 1;
 }
 EXPORT_SYMBOL_IF_KUNIT(tcpfsm_test_age);
+
+/*
+ * For kunit/tcpfsm_summary_test.c.  Run the GC's step on every flow of
+ * @tn after moving each flow's times @secs back (its last segment and
+ * both endpoints' entry into their states), as if it had been idle that
+ * long; returns the flows it looked at.
+ */
+unsigned int tcpfsm_test_gc_all(struct tcpfsm_net *tn, u32 secs)
+{
+	struct rhashtable_iter iter;
+	struct tcpfsm_flow *flow;
+	unsigned int n = 0;
+
+	rhashtable_walk_enter(&tn->table, &iter);
+	rhashtable_walk_start(&iter);
+	while ((flow = rhashtable_walk_next(&iter))) {
+		if (IS_ERR(flow))
+			continue;
+		spin_lock_bh(&flow->lock);
+		if (tcpfsm_flow_mine(tn, flow)) {
+			flow->last_seen -= secs * HZ;
+			flow->since[0] -= secs * HZ;
+			flow->since[1] -= secs * HZ;
+		}
+		spin_unlock_bh(&flow->lock);
+		tcpfsm_flow_gc(tn, flow);
+		n++;
+	}
+	rhashtable_walk_stop(&iter);
+	rhashtable_walk_exit(&iter);
+	return n;
+}
+EXPORT_SYMBOL_IF_KUNIT(tcpfsm_test_gc_all);
+
+/*
+ * What @tn's summary should say, counted the slow way: over the table,
+ * each flow under its lock.  Only the gauges (flows, pairs, endpoints,
+ * stuck); @s's counters are left at 0.
+ */
+void tcpfsm_test_summary_count(struct tcpfsm_net *tn, struct tcpfsm_summary *s)
+{
+	struct rhashtable_iter iter;
+	struct tcpfsm_flow *flow;
+	u8 st[2], e;
+
+	memset(s, 0, sizeof(*s));
+	rhashtable_walk_enter(&tn->table, &iter);
+	rhashtable_walk_start(&iter);
+	while ((flow = rhashtable_walk_next(&iter))) {
+		if (IS_ERR(flow))
+			continue;
+		spin_lock_bh(&flow->lock);
+		if (tcpfsm_flow_mine(tn, flow)) {
+			for (e = 0; e < 2; e++) {
+				st[e] = min_t(u8, flow->conn.peer[e].state,
+					      __TCPFSM_STATE_MAX - 1);
+				s->endpoints[st[e]]++;
+				if (flow->conn.flags & TCPFSM_CONN_STUCK(e))
+					s->stuck[st[e]]++;
+			}
+			s->pair[st[TCPFSM_CLIENT]][st[TCPFSM_SERVER]]++;
+			s->flows++;
+		}
+		spin_unlock_bh(&flow->lock);
+	}
+	rhashtable_walk_stop(&iter);
+	rhashtable_walk_exit(&iter);
+}
+EXPORT_SYMBOL_IF_KUNIT(tcpfsm_test_summary_count);
+
+void tcpfsm_test_summary(struct tcpfsm_net *tn, struct tcpfsm_summary *s)
+{
+	tcpfsm_summary_read(tn, s);
+}
+EXPORT_SYMBOL_IF_KUNIT(tcpfsm_test_summary);
 #endif /* CONFIG_KUNIT */
