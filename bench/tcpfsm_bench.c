@@ -19,6 +19,9 @@
  *                           flows (SYNs), through tcpfsm's IPv4 hook and
  *                           through conntrack's nf_conntrack_in() + confirm,
  *                           ns per segment each
+ *   echo "summary N" > ...  N SUMMARY_GET replies built (message allocated,
+ *                           the summary read and put, freed), ns per reply:
+ *                           what a do costs but the socket copy, at any size
  *   echo "flush"     > ...  remove every flow (the table starts empty again)
  *   cat ...                 the last command's "key value" lines
  * init_net's own GC is stopped while a command runs, and started after it.
@@ -48,6 +51,7 @@
 #include "tcpfsm_bench.h"
 #include "tcpfsm_config.h"
 #include "tcpfsm_flow.h"
+#include "tcpfsm_nl.h"
 #include "tcpfsm_stats.h"
 #include "tcpfsm_table.h"
 
@@ -448,6 +452,35 @@ static void bench_versus(struct tcpfsm_net *tn, u32 m)
 	OUT("segments %u", m);
 }
 
+/*
+ * SUMMARY_GET's work for @n replies at the table's current size: the reply
+ * is built as the do builds it (tcpfsm_nl_put_summary() into a new message,
+ * which reads the summary), then freed.  Its cost must not grow with flows.
+ */
+static void bench_summary(struct tcpfsm_net *tn, u32 n)
+{
+	struct sk_buff *skb;
+	u64 t0, dt = 0;
+	u32 i, done = 0, len = 0;
+
+	for (i = 0; i < n; i++) {
+		t0 = ktime_get_ns();
+		skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+		if (skb && !tcpfsm_nl_put_summary(skb, tn->net)) {
+			len = skb->len;
+			done++;
+		}
+		kfree_skb(skb);
+		dt += ktime_get_ns() - t0;
+		if ((i & 63) == 63)
+			cond_resched();
+	}
+	OUT("summary_ns %llu", done ? div_u64(dt, done) : 0);
+	OUT("summary_bytes %u", len);
+	OUT("summary_replies %u", done);
+	OUT("flows %u", atomic_read(&tn->flows));
+}
+
 static ssize_t bench_write(struct file *file, const char __user *ubuf,
 			   size_t len, loff_t *ppos)
 {
@@ -483,6 +516,8 @@ static ssize_t bench_write(struct file *file, const char __user *ubuf,
 		bench_rate(tn, a, b);
 	else if (!strcmp(cmd, "versus") && n >= 2)
 		bench_versus(tn, a);
+	else if (!strcmp(cmd, "summary") && n >= 2)
+		bench_summary(tn, a);
 	else if (!strcmp(cmd, "flush"))
 		tcpfsm_flush(tn);
 	else

@@ -102,8 +102,12 @@ def scenario(topo):
     views = [c, s]
     # s drops the SYNs to port 9: the client waits in SYN-SENT.
     p = ns_run(s, 'nft', '-f', '-', check=False, stdin=(
-        'table inet stuck { chain in { type filter hook input priority 0; policy accept; '
-        'tcp dport 9 tcp flags & (syn | ack) == syn drop; } }\n'))
+        'table inet stuck {\n'
+        '\tchain in {\n'
+        '\t\ttype filter hook input priority 0; policy accept;\n'
+        '\t\ttcp dport 9 drop\n'
+        '\t}\n'
+        '}\n'))
     if p.returncode:
         raise Fail('nft in %s: %s' % (s, p.stderr.strip()))
 
