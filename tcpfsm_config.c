@@ -153,7 +153,7 @@ static const struct kernel_param_ops tcpfsm_stuck_ops = {
 #define TCPFSM_STUCK_PARAM(name, state, what)				\
 	module_param_cb(stuck_##name, &tcpfsm_stuck_ops,		\
 			&tcpfsm_param_stuck[state], 0444);		\
-	MODULE_PARM_DESC(stuck_##name, "An endpoint this long in " what " is stuck (seconds, 0: off)")
+	MODULE_PARM_DESC(stuck_##name, "Seconds in " what " before an endpoint is stuck (0: off)")
 
 TCPFSM_STUCK_PARAM(syn_sent, TCPFSM_STATE_SYN_SENT, "SYN-SENT");
 TCPFSM_STUCK_PARAM(syn_received, TCPFSM_STATE_SYN_RECEIVED, "SYN-RECEIVED");

@@ -101,7 +101,7 @@ struct tcpfsm_flow {
  * clears them) live among the connection flags, which are the uAPI's flow
  * flags: no room is taken from the flow for them.
  */
-static_assert(TCPFSM_FLOW_SERVER_STUCK == TCPFSM_FLOW_CLIENT_STUCK + 1);
+static_assert(TCPFSM_FLOW_SERVER_STUCK - TCPFSM_FLOW_CLIENT_STUCK == 1);
 static_assert(__TCPFSM_FLOW_MAX <= 8 * sizeof_field(struct tcpfsm_conn, flags));
 #define TCPFSM_CONN_STUCK(e)	BIT(TCPFSM_FLOW_CLIENT_STUCK + (e))
 

@@ -66,6 +66,7 @@ void tcpfsm_table_count_event_lost(struct net *net);
 	100, 250, 500, 1000, 2500, 5000, 10000, 25000, 50000,		\
 	100000, 250000, 500000, 1000000, 2500000			\
 }
+
 #define TCPFSM_RTT_BUCKETS	15	/* the bounds and +Inf */
 
 /*
