@@ -217,6 +217,13 @@ static int tcpfsm_fill_config(struct sk_buff *skb, const void *arg)
 		if (nla_put_u32(skb, s, r->cfg.timeout[s]))
 			return -EMSGSIZE;
 	nla_nest_end(skb, to);
+	to = nla_nest_start(skb, TCPFSM_A_CONFIG_STUCK);
+	if (!to)
+		return -EMSGSIZE;
+	for (s = TCPFSM_STATE_ESTABLISHED; s <= TCPFSM_STATE_MAX; s++)
+		if (nla_put_u32(skb, s, r->cfg.stuck[s]))
+			return -EMSGSIZE;
+	nla_nest_end(skb, to);
 	if (nla_put_u32(skb, TCPFSM_A_CONFIG_MAX_FLOWS, r->max_flows) ||
 	    nla_put_u8(skb, TCPFSM_A_CONFIG_PICKUP, r->cfg.pickup) ||
 	    nla_put_u32(skb, TCPFSM_A_CONFIG_NETNS_MAX_FLOWS, r->quota))
@@ -288,6 +295,25 @@ int tcpfsm_nl_config_set_doit(struct sk_buff *skb, struct genl_info *info)
 			changed = true;
 		}
 	}
+	/*
+	 * Stuck thresholds need no more than the namespace's own admin, at
+	 * any value: unlike a timeout, a threshold keeps no flow in the
+	 * table longer (it holds nothing of the host's), and the events it
+	 * raises are bounded by the namespace's own flows, one per endpoint
+	 * per stay in a state.
+	 */
+	if (tb[TCPFSM_A_CONFIG_STUCK]) {
+		err = nla_parse_nested(to, TCPFSM_STATE_MAX, tb[TCPFSM_A_CONFIG_STUCK],
+				       tcpfsm_stuck_thresholds_nl_policy, info->extack);
+		if (err)
+			goto out;
+		for (s = TCPFSM_STATE_ESTABLISHED; s <= TCPFSM_STATE_MAX; s++) {
+			if (!to[s])
+				continue;
+			cfg.stuck[s] = nla_get_u32(to[s]);
+			changed = true;
+		}
+	}
 	if (tb[TCPFSM_A_CONFIG_PICKUP]) {
 		cfg.pickup = nla_get_u8(tb[TCPFSM_A_CONFIG_PICKUP]);
 		changed = true;
@@ -352,26 +378,6 @@ void tcpfsm_netlink_uninit(void)
 }
 
 /* ---- not built yet: the next commits fill these in ---- */
-
-int tcpfsm_nl_summary_get_doit(struct sk_buff *skb, struct genl_info *info)
-{
-	return -EOPNOTSUPP;
-}
-
-/*
- * netns branch: a stand-in for the summary branch's tcpfsm_nl_put_summary()
- * (an empty summary nest), so that the SUMMARY_GET dump of tcpfsm_nl_netns.c
- * builds and runs before it lands.  Delete when merging the summary branch.
- */
-int tcpfsm_nl_put_summary(struct sk_buff *skb, struct net *net)
-{
-	struct nlattr *nest = nla_nest_start(skb, TCPFSM_A_SUMMARY);
-
-	if (!nest)
-		return -EMSGSIZE;
-	nla_nest_end(skb, nest);
-	return 0;
-}
 
 int tcpfsm_nl_event_subscribe_doit(struct sk_buff *skb, struct genl_info *info)
 {

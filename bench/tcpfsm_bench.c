@@ -25,6 +25,9 @@
  *                           VS_BATCH established segments, then R of
  *                           VS_BATCH new flows, per tracker; "insn_regions"
  *                           lines say, in order, what each region was
+ *   echo "summary N" > ...  N SUMMARY_GET replies built (message allocated,
+ *                           the summary read and put, freed), ns per reply:
+ *                           what a do costs but the socket copy, at any size
  *   echo "flush"     > ...  remove every flow (the table starts empty again)
  *   cat ...                 the last command's "key value" lines
  * init_net's own GC is stopped while a command runs, and started after it.
@@ -55,6 +58,7 @@
 #include "tcpfsm_bench.h"
 #include "tcpfsm_config.h"
 #include "tcpfsm_flow.h"
+#include "tcpfsm_nl.h"
 #include "tcpfsm_stats.h"
 #include "tcpfsm_table.h"
 
@@ -219,7 +223,7 @@ static void bench_segments(struct tcpfsm_net *tn, u32 m)
  * One GC pass over every flow, each through the GC's own step; ns per flow
  * visited.  With @expire, every timeout is first cut to its 1 s minimum and
  * the flows left to age past it (untimed), so the pass expires them all;
- * the timeouts come back after.
+ * the timeouts come back after (and the stuck thresholds, off meanwhile).
  */
 static void bench_gc(struct tcpfsm_net *tn, bool expire, const char *key)
 {
@@ -230,15 +234,22 @@ static void bench_gc(struct tcpfsm_net *tn, bool expire, const char *key)
 	u32 i, n = 0, flows0 = atomic_read(&tn->flows);
 
 	tcpfsm_table_config(tn->net, &saved);
+	/*
+	 * No stuck marks either: the fills' SYN-SENT flows pass the default
+	 * threshold while the bench runs, and a pass that flags them measures
+	 * their events, once, not the walk.
+	 */
+	cfg = saved;
+	memset(cfg.stuck, 0, sizeof(cfg.stuck));
 	if (expire) {
-		cfg = saved;
 		for (i = TCPFSM_STATE_NONE + 1; i < __TCPFSM_STATE_MAX; i++)
 			cfg.timeout[i] = 1;
 		cfg.timeout_pickup = 1;
-		if (tcpfsm_table_set_config(tn->net, &cfg))
-			pr_warn("bench: timeouts of 1 s refused\n");
-		msleep(1100);
 	}
+	if (tcpfsm_table_set_config(tn->net, &cfg))
+		pr_warn("bench: the GC pass's configuration was refused\n");
+	if (expire)
+		msleep(1100);
 	lost0 = bench_events_lost(tn);
 	rhashtable_walk_enter(&tn->table, &it);
 	rhashtable_walk_start(&it);
@@ -263,8 +274,7 @@ static void bench_gc(struct tcpfsm_net *tn, bool expire, const char *key)
 	OUT("%s_ns %llu", key, n ? dt / n : 0);
 	OUT("events_lost %llu", bench_events_lost(tn) - lost0);
 	OUT("flows %u", atomic_read(&tn->flows));
-	if (expire)
-		tcpfsm_table_set_config(tn->net, &saved);
+	tcpfsm_table_set_config(tn->net, &saved);
 }
 
 /* @k new flows paced at @rate per second; report events lost meanwhile. */
@@ -674,6 +684,35 @@ static void bench_versus(struct tcpfsm_net *tn, u32 m, u32 regions)
 	OUT("segments %u", m);
 }
 
+/*
+ * SUMMARY_GET's work for @n replies at the table's current size: the reply
+ * is built as the do builds it (tcpfsm_nl_put_summary() into a new message,
+ * which reads the summary), then freed.  Its cost must not grow with flows.
+ */
+static void bench_summary(struct tcpfsm_net *tn, u32 n)
+{
+	struct sk_buff *skb;
+	u64 t0, dt = 0;
+	u32 i, done = 0, len = 0;
+
+	for (i = 0; i < n; i++) {
+		t0 = ktime_get_ns();
+		skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+		if (skb && !tcpfsm_nl_put_summary(skb, tn->net)) {
+			len = skb->len;
+			done++;
+		}
+		kfree_skb(skb);
+		dt += ktime_get_ns() - t0;
+		if ((i & 63) == 63)
+			cond_resched();
+	}
+	OUT("summary_ns %llu", done ? div_u64(dt, done) : 0);
+	OUT("summary_bytes %u", len);
+	OUT("summary_replies %u", done);
+	OUT("flows %u", atomic_read(&tn->flows));
+}
+
 static ssize_t bench_write(struct file *file, const char __user *ubuf,
 			   size_t len, loff_t *ppos)
 {
@@ -711,6 +750,8 @@ static ssize_t bench_write(struct file *file, const char __user *ubuf,
 		bench_versus(tn, a, 0);
 	else if (!strcmp(cmd, "insns") && n >= 2 && a)
 		bench_versus(tn, 0, a);
+	else if (!strcmp(cmd, "summary") && n >= 2)
+		bench_summary(tn, a);
 	else if (!strcmp(cmd, "flush"))
 		tcpfsm_flush(tn);
 	else

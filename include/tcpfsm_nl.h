@@ -3,7 +3,8 @@
  * Inside the netlink side: what its files share.  tcpfsm_netlink.c has the
  * family and the do requests, tcpfsm_nl_dump.c the FLOW_GET dump,
  * tcpfsm_nl_event.c the events (sequence numbers, the tombstone ring,
- * multicast) and tcpfsm_nl_msg.c the attributes both build and parse.
+ * multicast), tcpfsm_nl_msg.c the attributes both build and parse, and
+ * tcpfsm_nl_summary.c SUMMARY_GET.
  *
  * Locking: the event side's ev_lock and ring_lock nest inside a flow's lock
  * (events come from the table with it held), never the other way round.
@@ -73,6 +74,12 @@ int tcpfsm_parse_filter(const struct nlattr *nest, struct tcpfsm_filter *f,
 			bool for_events, struct netlink_ext_ack *extack);
 bool tcpfsm_filter_match(const struct tcpfsm_filter *f, const struct tcpfsm_flow_info *fi);
 
+/*
+ * tcpfsm_nl_summary.c: put the TCPFSM_A_SUMMARY nest of @net's summary
+ * (may sleep: it allocates the reading).
+ */
+int tcpfsm_nl_put_summary(struct sk_buff *skb, struct net *net);
+
 /* tcpfsm_nl_event.c */
 int tcpfsm_nl_event_init(void);
 void tcpfsm_nl_event_uninit(void);
@@ -139,7 +146,5 @@ void tcpfsm_netns_release(struct tcpfsm_netns_cursor *c);
  * namespace (tcpfsm_netlink.c; the do and the dump build it alike).
  */
 int tcpfsm_nl_fill_stats(struct sk_buff *skb, struct net *net);
-/* The summary helper's: the TCPFSM_A_SUMMARY nest of @net. */
-int tcpfsm_nl_put_summary(struct sk_buff *skb, struct net *net);
 
 #endif /* _TCPFSM_NL_H */

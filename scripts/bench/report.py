@@ -105,6 +105,10 @@ m["micro_est_state_1m"] = raw.get("m1m_est_state")
 m["micro_invalid_1m"] = num("m1m_invalid")
 m["micro_clock_ns"] = num("m1m_clock_overhead_ns")
 m["micro_scan_ns_1m"] = num("m1m_scan_ns")
+m["micro_summary_ns_1k"] = num("m1k_summary_ns")
+m["micro_summary_ns_1m"] = num("m1m_summary_ns")
+m["micro_summary_bytes"] = num("m1m_summary_bytes")
+m["micro_summary_1m_over_1k"] = ratio(m["micro_summary_ns_1m"], m["micro_summary_ns_1k"])
 m["micro_expire_ns_1m"] = num("m1m_expire_ns")
 m["micro_insert_ns_100k_listener"] = num("l100k_fill_insert_ns")
 m["micro_segment_ns_100k_listener"] = num("l100k_segment_ns")
@@ -239,6 +243,11 @@ rows = [
     ("Insert new flow 1k→100k, listener attached (ns, TCG)", "micro_insert_ns_100k_listener", "", None),
     ("Segment at 100k flows, listener attached (ns, TCG)", "micro_segment_ns_100k_listener", "", None),
     ("GC scan, nothing due, 1M flows (ns/flow, TCG)", "micro_scan_ns_1m", "", None),
+    ("SUMMARY_GET reply built, 1k flows (ns, TCG)", "micro_summary_ns_1k", "", None),
+    ("SUMMARY_GET reply built, 1M flows (ns, TCG)", "micro_summary_ns_1m", "", None),
+    ("SUMMARY_GET: 1M flows / 1k flows (equal within noise)", "micro_summary_1m_over_1k", "≤ 1.5",
+     le("micro_summary_1m_over_1k", 1.5)),
+    ("  SUMMARY_GET reply size at 1M flows (bytes)", "micro_summary_bytes", "", None),
     ("Expiry, 1M flows (ns/flow, TCG)", "micro_expire_ns_1m", "", None),
     ("Expiry, 100k flows, listener attached (ns/flow, TCG)", "micro_expire_ns_100k_listener", "", None),
     ("Established segment, in kernel: tcpfsm (instructions)", "insn_k1a_tcpfsm_segment", "", None),

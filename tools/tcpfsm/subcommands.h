@@ -11,5 +11,6 @@ int get_main(int argc, char **argv);
 int watch_main(int argc, char **argv);
 int stats_main(int argc, char **argv);
 int config_main(int argc, char **argv);
+int summary_main(int argc, char **argv);
 
 #endif
