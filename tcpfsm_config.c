@@ -28,6 +28,36 @@ static unsigned int tcpfsm_param_timeout[__TCPFSM_STATE_MAX] = {
 };
 
 /*
+ * How long an endpoint may stay in a state before it is called stuck (one
+ * event per stay, the flow flagged until it moves on); 0: never.  Each is
+ * well past what the state lasts on a healthy path and well within its
+ * idle timeout, so that the flag shows before the flow would expire:
+ *  - SYN-SENT, SYN-RECEIVED 10 s: Linux gives up a connect() after about
+ *    2 minutes of SYN retries (tcp_syn_retries 6) but a handshake that has
+ *    not completed after 3 retries (1+2+4 s) is already failing; 10 s is
+ *    past that and the first few retransmissions on a lossy path.
+ *  - CLOSE-WAIT 60 s: the peer closed and the application has not; a
+ *    minute is long past any orderly shutdown, the classic leak of a
+ *    server that forgets close().
+ *  - FIN-WAIT-2 60 s: Linux's tcp_fin_timeout for an orphaned socket; an
+ *    endpoint longer there waits on a peer that never closes.
+ *  - LAST-ACK, CLOSING 30 s: only the final ACK is missing; after the
+ *    retransmissions of a FIN (RTO backoff from 200 ms passes 30 s after
+ *    7 tries), the peer is gone.
+ *  - ESTABLISHED, FIN-WAIT-1, TIME-WAIT, CLOSED, LISTEN 0: long stays are
+ *    normal there (idle connections, TIME-WAIT's own timer) or are the
+ *    idle timeout's business.
+ */
+static unsigned int tcpfsm_param_stuck[__TCPFSM_STATE_MAX] = {
+	[TCPFSM_STATE_SYN_SENT] = 10,
+	[TCPFSM_STATE_SYN_RECEIVED] = 10,
+	[TCPFSM_STATE_CLOSE_WAIT] = 60,
+	[TCPFSM_STATE_FIN_WAIT_2] = 60,
+	[TCPFSM_STATE_LAST_ACK] = 30,
+	[TCPFSM_STATE_CLOSING] = 30,
+};
+
+/*
  * A flow picked up mid-stream that has heard from one side only may be a
  * stray segment of a connection that is already gone (the last ACK of one we
  * evicted, say): it must not squat the table for timeout_established.
@@ -102,6 +132,36 @@ TCPFSM_TIMEOUT_PARAM(closed, TCPFSM_STATE_CLOSED, "CLOSED on both sides, before 
 module_param_cb(timeout_pickup, &tcpfsm_timeout_ops, &tcpfsm_param_timeout_pickup, 0444);
 MODULE_PARM_DESC(timeout_pickup, "Idle timeout of a flow picked up mid-stream until both sides are seen (seconds)");
 
+static int tcpfsm_param_set_stuck(const char *val, const struct kernel_param *kp)
+{
+	unsigned int v;
+
+	if (kstrtouint(val, 0, &v) || v > TCPFSM_TIMEOUT_MAX) {
+		pr_err("%s: must be 0 (off) or 1..%u seconds, got '%s'\n",
+		       kp->name, TCPFSM_TIMEOUT_MAX, val);
+		return -EINVAL;
+	}
+	*(unsigned int *)kp->arg = v;
+	return 0;
+}
+
+static const struct kernel_param_ops tcpfsm_stuck_ops = {
+	.set = tcpfsm_param_set_stuck,
+	.get = param_get_uint,
+};
+
+#define TCPFSM_STUCK_PARAM(name, state, what)				\
+	module_param_cb(stuck_##name, &tcpfsm_stuck_ops,		\
+			&tcpfsm_param_stuck[state], 0444);		\
+	MODULE_PARM_DESC(stuck_##name, "Seconds in " what " before an endpoint is stuck (0: off)")
+
+TCPFSM_STUCK_PARAM(syn_sent, TCPFSM_STATE_SYN_SENT, "SYN-SENT");
+TCPFSM_STUCK_PARAM(syn_received, TCPFSM_STATE_SYN_RECEIVED, "SYN-RECEIVED");
+TCPFSM_STUCK_PARAM(fin_wait_2, TCPFSM_STATE_FIN_WAIT_2, "FIN-WAIT-2");
+TCPFSM_STUCK_PARAM(close_wait, TCPFSM_STATE_CLOSE_WAIT, "CLOSE-WAIT");
+TCPFSM_STUCK_PARAM(closing, TCPFSM_STATE_CLOSING, "CLOSING");
+TCPFSM_STUCK_PARAM(last_ack, TCPFSM_STATE_LAST_ACK, "LAST-ACK");
+
 static int tcpfsm_param_set_max_flows(const char *val, const struct kernel_param *kp)
 {
 	unsigned int v;
@@ -149,6 +209,8 @@ MODULE_PARM_DESC(netns_max_flows,
 void tcpfsm_config_defaults(struct tcpfsm_config *cfg)
 {
 	memcpy(cfg->timeout, tcpfsm_param_timeout, sizeof(cfg->timeout));
+	memcpy(cfg->stuck, tcpfsm_param_stuck, sizeof(cfg->stuck));
+	cfg->stuck[TCPFSM_STATE_NONE] = 0;
 	cfg->timeout[TCPFSM_STATE_NONE] = tcpfsm_param_timeout[TCPFSM_STATE_CLOSED];
 	cfg->timeout_pickup = tcpfsm_param_timeout_pickup;
 	cfg->pickup = tcpfsm_param_pickup;
@@ -159,7 +221,8 @@ int tcpfsm_config_check(const struct tcpfsm_config *cfg)
 	int i;
 
 	for (i = TCPFSM_STATE_NONE + 1; i < __TCPFSM_STATE_MAX; i++)
-		if (!tcpfsm_timeout_ok(cfg->timeout[i]))
+		if (!tcpfsm_timeout_ok(cfg->timeout[i]) ||
+		    cfg->stuck[i] > TCPFSM_TIMEOUT_MAX)
 			return -EINVAL;
 	return tcpfsm_timeout_ok(cfg->timeout_pickup) ? 0 : -EINVAL;
 }

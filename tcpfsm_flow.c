@@ -142,7 +142,12 @@ void tcpfsm_flow_free(struct tcpfsm_flow *flow)
 	kmem_cache_free(tcpfsm_cache(flow->family), flow);
 }
 
-/* Emit one CHANGE event per endpoint the segment moved. */
+/*
+ * Every change of an endpoint's state comes here: the summary follows it,
+ * an endpoint that moves is no longer stuck (its next stay may be), and
+ * one CHANGE event goes out per endpoint the segment moved, after the
+ * summary is up to date so that a listener reading it sees the change.
+ */
 void tcpfsm_flow_changed(struct tcpfsm_net *tn, struct tcpfsm_flow *flow,
 			 const u8 old_state[2], u8 seg_flags, u8 seg_dir, u32 now)
 {
@@ -151,7 +156,21 @@ void tcpfsm_flow_changed(struct tcpfsm_net *tn, struct tcpfsm_flow *flow,
 		.seg_flags = seg_flags,
 		.seg_dir = seg_dir,
 	};
+	bool moved = false;
 	u8 e;
+
+	for (e = 0; e < 2; e++) {
+		if (flow->conn.peer[e].state == old_state[e])
+			continue;
+		moved = true;
+		if (flow->conn.flags & TCPFSM_CONN_STUCK(e)) {
+			flow->conn.flags &= ~TCPFSM_CONN_STUCK(e);
+			tcpfsm_summary_stuck(tn, old_state[e], -1);
+		}
+	}
+	if (!moved)
+		return;
+	tcpfsm_summary_move(tn, flow, old_state);
 
 	for (e = 0; e < 2; e++) {
 		if (flow->conn.peer[e].state == old_state[e])
@@ -166,7 +185,8 @@ void tcpfsm_flow_changed(struct tcpfsm_net *tn, struct tcpfsm_flow *flow,
 }
 
 /* Start timing the handshake at a SYN, stop at the ACK that completes it. */
-static void tcpfsm_flow_rtt(struct tcpfsm_flow *flow, const struct tcpfsm_result *res)
+static void tcpfsm_flow_rtt(struct tcpfsm_net *tn, struct tcpfsm_flow *flow,
+			    const struct tcpfsm_result *res)
 {
 	u32 now_us;
 	u8 e;
@@ -179,6 +199,7 @@ static void tcpfsm_flow_rtt(struct tcpfsm_flow *flow, const struct tcpfsm_result
 			now_us = (u32)ktime_to_us(ktime_get());
 			flow->rtt_us = now_us - flow->hs_start_us;
 			flow->fl = (flow->fl & ~TCPFSM_FL_HS) | TCPFSM_FL_RTT;
+			tcpfsm_summary_rtt(tn, flow->rtt_us);
 			return;
 		}
 	}
@@ -267,7 +288,7 @@ bool tcpfsm_flow_update(struct tcpfsm_net *tn, struct tcpfsm_flow *flow,
 			break;
 		if (res.kind == TCPFSM_SEG_RST)
 			flow->fl |= TCPFSM_FL_RST;
-		tcpfsm_flow_rtt(flow, &res);
+		tcpfsm_flow_rtt(tn, flow, &res);
 		tcpfsm_flow_changed(tn, flow, res.old_state, s.flags, s.dir, now);
 		break;
 	default:

@@ -71,6 +71,35 @@ static int tcpfsm_flow_expiry(const struct tcpfsm_config *cfg,
 }
 
 /*
+ * Flag each endpoint of @flow, locked and kept, that has been in its state
+ * at least the state's stuck threshold, once per stay: the flag, the
+ * summary's count and one STUCK event, and a new generation so that dumps
+ * of what changed since show it.  The GC is the one place that looks at
+ * every flow within about a second anyway, so no scan of its own is needed.
+ */
+static void tcpfsm_flow_stuck(struct tcpfsm_net *tn, struct tcpfsm_flow *flow, u32 now)
+{
+	struct tcpfsm_event ev = { .type = TCPFSM_EVENT_STUCK };
+	u8 e, st;
+	u32 thr;
+
+	for (e = 0; e < 2; e++) {
+		if (flow->conn.flags & TCPFSM_CONN_STUCK(e))
+			continue;
+		st = flow->conn.peer[e].state;
+		thr = st < __TCPFSM_STATE_MAX ? READ_ONCE(tn->cfg.stuck[st]) : 0;
+		/* In u64: thresholds go up to TCPFSM_TIMEOUT_MAX seconds. */
+		if (!thr || (u64)(now - flow->since[e]) < (u64)thr * HZ)
+			continue;
+		flow->conn.flags |= TCPFSM_CONN_STUCK(e);
+		tcpfsm_summary_stuck(tn, st, 1);
+		ev.endpoint = e;
+		ev.in_state_ms = tcpfsm_ms_since(now, flow->since[e]);
+		tcpfsm_flow_event(tn, flow, &ev);
+	}
+}
+
+/*
  * Expire @flow if its time has come; runs in the GC work under RCU.  The
  * walk may hand us a flow freed and reused since, here or in another
  * namespace: only one still @tn's is looked at.
@@ -96,8 +125,10 @@ VISIBLE_IF_KUNIT_OR_TCPFSM_BENCH void tcpfsm_flow_gc(struct tcpfsm_net *tn,
 	tcpfsm_time_pin(now, &flow->since[0]);
 	tcpfsm_time_pin(now, &flow->since[1]);
 	reason = tcpfsm_flow_expiry(&tn->cfg, flow, now, &tw);
-	if (reason == TCPFSM_GC_KEEP)
+	if (reason == TCPFSM_GC_KEEP) {
+		tcpfsm_flow_stuck(tn, flow, now);
 		goto out;
+	}
 	if (reason == TCPFSM_DESTROY_TIME_WAIT) {
 		/* Listeners see the endpoint reach CLOSED before the flow goes. */
 		old[0] = flow->conn.peer[0].state;
@@ -204,3 +235,4 @@ void tcpfsm_flush(struct tcpfsm_net *tn)
 		cond_resched();
 	}
 }
+EXPORT_SYMBOL_IF_KUNIT(tcpfsm_flush);

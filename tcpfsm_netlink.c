@@ -56,6 +56,11 @@ int tcpfsm_nl_flow_get_doit(struct sk_buff *skb, struct genl_info *info)
 	void *hdr;
 	int err;
 
+	if (info->attrs[TCPFSM_A_ALL_NETNS]) {
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[TCPFSM_A_ALL_NETNS],
+				    "all-netns needs a dump: a tuple names a flow of the caller's namespace");
+		return -EINVAL;
+	}
 	if (GENL_REQ_ATTR_CHECK(info, TCPFSM_A_TUPLE)) {
 		GENL_SET_ERR_MSG(info, "FLOW_GET needs a TUPLE (or NLM_F_DUMP for the table)");
 		return -EINVAL;
@@ -146,20 +151,48 @@ static int tcpfsm_reply(struct genl_info *info, u8 cmd,
 	return genlmsg_reply(msg, info);
 }
 
-/* With the module's version: a daemon can tell what it talks to. */
-static int tcpfsm_fill_stats(struct sk_buff *skb, const void *arg)
+/* The do of a command whose reply is about the caller's namespace. */
+static int tcpfsm_reply_net(struct genl_info *info, u8 cmd,
+			    int (*fill)(struct sk_buff *skb, struct net *net))
 {
-	return tcpfsm_put_stats(skb, arg) ?:
-	       nla_put_string(skb, TCPFSM_A_VERSION, TCPFSM_VERSION);
+	struct sk_buff *msg;
+	void *hdr;
+
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(msg, info, &tcpfsm_genl_family, 0, cmd);
+	if (!hdr || fill(msg, genl_info_net(info))) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
 }
 
-int tcpfsm_nl_stats_get_doit(struct sk_buff *skb, struct genl_info *info)
+/*
+ * With the module's version, so a daemon can tell what it talks to, and the
+ * namespace, so that an all-netns dump's messages say whose they are.
+ */
+int tcpfsm_nl_fill_stats(struct sk_buff *skb, struct net *net)
 {
 	struct tcpfsm_stats st;
 
 	memset(&st, 0, sizeof(st));
-	tcpfsm_table_stats(genl_info_net(info), &st);
-	return tcpfsm_reply(info, TCPFSM_CMD_STATS_GET, tcpfsm_fill_stats, &st);
+	tcpfsm_table_stats(net, &st);
+	return tcpfsm_put_stats(skb, &st) ?:
+	       nla_put_string(skb, TCPFSM_A_VERSION, TCPFSM_VERSION) ?:
+	       tcpfsm_nl_put_netns(skb, net);
+}
+
+int tcpfsm_nl_stats_get_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	if (info->attrs[TCPFSM_A_ALL_NETNS]) {
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[TCPFSM_A_ALL_NETNS],
+				    "all-netns needs a dump");
+		return -EINVAL;
+	}
+	return tcpfsm_reply_net(info, TCPFSM_CMD_STATS_GET, tcpfsm_nl_fill_stats);
 }
 
 struct tcpfsm_config_reply {
@@ -182,6 +215,13 @@ static int tcpfsm_fill_config(struct sk_buff *skb, const void *arg)
 		return -EMSGSIZE;
 	for (s = TCPFSM_STATE_ESTABLISHED; s <= TCPFSM_STATE_MAX; s++)
 		if (nla_put_u32(skb, s, r->cfg.timeout[s]))
+			return -EMSGSIZE;
+	nla_nest_end(skb, to);
+	to = nla_nest_start(skb, TCPFSM_A_CONFIG_STUCK);
+	if (!to)
+		return -EMSGSIZE;
+	for (s = TCPFSM_STATE_ESTABLISHED; s <= TCPFSM_STATE_MAX; s++)
+		if (nla_put_u32(skb, s, r->cfg.stuck[s]))
 			return -EMSGSIZE;
 	nla_nest_end(skb, to);
 	if (nla_put_u32(skb, TCPFSM_A_CONFIG_MAX_FLOWS, r->max_flows) ||
@@ -255,6 +295,25 @@ int tcpfsm_nl_config_set_doit(struct sk_buff *skb, struct genl_info *info)
 			changed = true;
 		}
 	}
+	/*
+	 * Stuck thresholds need no more than the namespace's own admin, at
+	 * any value: unlike a timeout, a threshold keeps no flow in the
+	 * table longer (it holds nothing of the host's), and the events it
+	 * raises are bounded by the namespace's own flows, one per endpoint
+	 * per stay in a state.
+	 */
+	if (tb[TCPFSM_A_CONFIG_STUCK]) {
+		err = nla_parse_nested(to, TCPFSM_STATE_MAX, tb[TCPFSM_A_CONFIG_STUCK],
+				       tcpfsm_stuck_thresholds_nl_policy, info->extack);
+		if (err)
+			goto out;
+		for (s = TCPFSM_STATE_ESTABLISHED; s <= TCPFSM_STATE_MAX; s++) {
+			if (!to[s])
+				continue;
+			cfg.stuck[s] = nla_get_u32(to[s]);
+			changed = true;
+		}
+	}
 	if (tb[TCPFSM_A_CONFIG_PICKUP]) {
 		cfg.pickup = nla_get_u8(tb[TCPFSM_A_CONFIG_PICKUP]);
 		changed = true;
@@ -319,21 +378,6 @@ void tcpfsm_netlink_uninit(void)
 }
 
 /* ---- not built yet: the next commits fill these in ---- */
-
-int tcpfsm_nl_stats_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
-{
-	return -EOPNOTSUPP;
-}
-
-int tcpfsm_nl_summary_get_doit(struct sk_buff *skb, struct genl_info *info)
-{
-	return -EOPNOTSUPP;
-}
-
-int tcpfsm_nl_summary_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
-{
-	return -EOPNOTSUPP;
-}
 
 int tcpfsm_nl_event_subscribe_doit(struct sk_buff *skb, struct genl_info *info)
 {

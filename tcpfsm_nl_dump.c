@@ -4,6 +4,11 @@
  * then (SINCE_GEN) the tombstones of flows destroyed since, then the flows
  * the filter keeps.  Any event that may have made the dump skip or repeat
  * something changes cb->seq, so the reader sees NLM_F_DUMP_INTR.
+ *
+ * With ALL_NETNS (the initial namespace's administrator only) it walks every
+ * namespace's table in turn, each flow message naming its namespace, and
+ * its header has the FULL flag only: generations and sequence numbers are
+ * per namespace, so there is none to give, and SINCE_GEN is refused.
  */
 
 #include <linux/sched.h>
@@ -24,12 +29,16 @@ enum tcpfsm_dump_phase {
 };
 
 struct tcpfsm_dump_ctx {
-	struct net *net;
+	struct net *net;		/* whose table is walked; NULL between (all_netns) */
 	struct tcpfsm_walk walk;
 	struct tcpfsm_filter filter;
 	bool has_since;
 	bool full;
 	bool walking;			/* walk entered */
+	bool all_netns;			/* every namespace, in turn, from @ns */
+	struct tcpfsm_netns_cursor ns;
+	unsigned int intr;		/* skip/repeat risks of namespaces done with */
+	unsigned int destroys;		/* @net's destroys when the walk entered it */
 	u8 phase;
 	int start_err;			/* the request's error, told by the first batch */
 	u64 gen;			/* at the dump's start */
@@ -48,7 +57,18 @@ static struct tcpfsm_dump_ctx *tcpfsm_dump_ctx(struct netlink_callback *cb)
 static int tcpfsm_dump_check(struct netlink_callback *cb, struct tcpfsm_filter *filter)
 {
 	struct nlattr **attrs = tcpfsm_dump_attrs(cb);
+	int err;
 
+	if (attrs[TCPFSM_A_ALL_NETNS]) {
+		err = tcpfsm_nl_all_netns_ok(cb->skb, sock_net(cb->skb->sk), cb->extack);
+		if (err)
+			return err;
+		if (attrs[TCPFSM_A_SINCE_GEN]) {
+			NL_SET_ERR_MSG_ATTR(cb->extack, attrs[TCPFSM_A_SINCE_GEN],
+					    "since-gen is a generation of one namespace: not with all-netns");
+			return -EINVAL;
+		}
+	}
 	if (attrs[TCPFSM_A_TUPLE]) {
 		NL_SET_ERR_MSG_ATTR(cb->extack, attrs[TCPFSM_A_TUPLE],
 				    "TUPLE selects one flow: send FLOW_GET without NLM_F_DUMP");
@@ -79,18 +99,26 @@ int tcpfsm_nl_flow_get_dump_start(struct netlink_callback *cb)
 		return err;
 	}
 	ctx->start_err = err;
+	ctx->full = true;
+	cb->args[0] = (long)ctx;
+	if (err)
+		return 0;
+	if (attrs[TCPFSM_A_ALL_NETNS]) {
+		/* The first batch enters the first namespace. */
+		ctx->all_netns = true;
+		return 0;
+	}
 	ctx->net = net;
 	/* First: every event numbered up to them was sent before the walk. */
 	tcpfsm_nl_marks(net, ctx->seq, &ctx->gen);
-	ctx->full = true;
 	if (attrs[TCPFSM_A_SINCE_GEN]) {
 		ctx->has_since = true;
 		ctx->tombs.since = nla_get_u64(attrs[TCPFSM_A_SINCE_GEN]);
 		ctx->full = !tcpfsm_tombs_start(net, &ctx->tombs);
 	}
+	ctx->destroys = tcpfsm_nl_destroys(net);
 	tcpfsm_walk_enter(net, &ctx->walk);
 	ctx->walking = true;
-	cb->args[0] = (long)ctx;
 	return 0;
 }
 
@@ -102,6 +130,8 @@ int tcpfsm_nl_flow_get_dump_done(struct netlink_callback *cb)
 		return 0;
 	if (ctx->walking)
 		tcpfsm_walk_exit(&ctx->walk);
+	/* After the walker: it is attached to that namespace's table. */
+	tcpfsm_netns_release(&ctx->ns);
 	kfree(ctx);
 	cb->args[0] = 0;
 	return 0;
@@ -112,12 +142,39 @@ int tcpfsm_nl_flow_get_dump_done(struct netlink_callback *cb)
  * or repeated a flow (a destroy, a resize restart, a flow reused elsewhere)
  * or missed a tombstone, and each message's NLM_F_DUMP_INTR then says so.
  */
+static unsigned int tcpfsm_dump_intr(const struct tcpfsm_dump_ctx *ctx)
+{
+	unsigned int n = ctx->intr + ctx->tombs.lost;
+
+	if (ctx->walking)
+		n += tcpfsm_nl_destroys(ctx->net) - ctx->destroys + ctx->walk.restarts;
+	return n;
+}
+
 static void tcpfsm_dump_seq(struct netlink_callback *cb)
 {
-	struct tcpfsm_dump_ctx *ctx = tcpfsm_dump_ctx(cb);
+	cb->seq = tcpfsm_dump_intr(tcpfsm_dump_ctx(cb)) * 2 + 1;
+}
 
-	cb->seq = (tcpfsm_nl_destroys(ctx->net) + ctx->walk.restarts +
-		   ctx->tombs.lost) * 2 + 1;
+/*
+ * All namespaces: leave the one walked (its risks stay counted) and enter
+ * the next, which the cursor holds while the walker is attached to its
+ * table.  False when there is none left.
+ */
+static bool tcpfsm_dump_next_netns(struct tcpfsm_dump_ctx *ctx)
+{
+	if (ctx->walking) {
+		ctx->intr = tcpfsm_dump_intr(ctx) - ctx->tombs.lost;
+		tcpfsm_walk_exit(&ctx->walk);
+		ctx->walking = false;
+	}
+	ctx->net = tcpfsm_netns_next(&ctx->ns);
+	if (!ctx->net)
+		return false;
+	ctx->destroys = tcpfsm_nl_destroys(ctx->net);
+	tcpfsm_walk_enter(ctx->net, &ctx->walk);
+	ctx->walking = true;
+	return true;
 }
 
 static void *tcpfsm_dump_put_hdr(struct sk_buff *skb, struct netlink_callback *cb)
@@ -132,6 +189,20 @@ static void *tcpfsm_dump_put_hdr(struct sk_buff *skb, struct netlink_callback *c
 	return hdr;
 }
 
+/* The dump nest; all namespaces have no one generation or sequence: FULL only. */
+static int tcpfsm_dump_put_marks(struct sk_buff *skb, const struct tcpfsm_dump_ctx *ctx)
+{
+	if (ctx->all_netns)
+		return nla_put_flag(skb, TCPFSM_A_DUMP_FULL);
+	if (nla_put_u64_64bit(skb, TCPFSM_A_DUMP_GEN, ctx->gen, TCPFSM_A_DUMP_PAD) ||
+	    (ctx->full && nla_put_flag(skb, TCPFSM_A_DUMP_FULL)) ||
+	    nla_put_u32(skb, TCPFSM_A_DUMP_SEQ_NEW, ctx->seq[TCPFSM_NLGRP_NEW]) ||
+	    nla_put_u32(skb, TCPFSM_A_DUMP_SEQ_CHANGE, ctx->seq[TCPFSM_NLGRP_CHANGE]) ||
+	    nla_put_u32(skb, TCPFSM_A_DUMP_SEQ_DESTROY, ctx->seq[TCPFSM_NLGRP_DESTROY]))
+		return -EMSGSIZE;
+	return 0;
+}
+
 static int tcpfsm_dump_header(struct sk_buff *skb, struct netlink_callback *cb,
 			      struct tcpfsm_dump_ctx *ctx)
 {
@@ -142,12 +213,7 @@ static int tcpfsm_dump_header(struct sk_buff *skb, struct netlink_callback *cb,
 	if (!hdr)
 		return -EMSGSIZE;
 	nest = nla_nest_start(skb, TCPFSM_A_DUMP);
-	if (!nest ||
-	    nla_put_u64_64bit(skb, TCPFSM_A_DUMP_GEN, ctx->gen, TCPFSM_A_DUMP_PAD) ||
-	    (ctx->full && nla_put_flag(skb, TCPFSM_A_DUMP_FULL)) ||
-	    nla_put_u32(skb, TCPFSM_A_DUMP_SEQ_NEW, ctx->seq[TCPFSM_NLGRP_NEW]) ||
-	    nla_put_u32(skb, TCPFSM_A_DUMP_SEQ_CHANGE, ctx->seq[TCPFSM_NLGRP_CHANGE]) ||
-	    nla_put_u32(skb, TCPFSM_A_DUMP_SEQ_DESTROY, ctx->seq[TCPFSM_NLGRP_DESTROY])) {
+	if (!nest || tcpfsm_dump_put_marks(skb, ctx)) {
 		genlmsg_cancel(skb, hdr);
 		return -EMSGSIZE;
 	}
@@ -159,12 +225,14 @@ static int tcpfsm_dump_header(struct sk_buff *skb, struct netlink_callback *cb,
 static int tcpfsm_dump_one_flow(struct sk_buff *skb, struct netlink_callback *cb,
 				const struct tcpfsm_flow_info *fi)
 {
+	struct tcpfsm_dump_ctx *ctx = tcpfsm_dump_ctx(cb);
 	void *hdr;
 
 	hdr = tcpfsm_dump_put_hdr(skb, cb);
 	if (!hdr)
 		return -EMSGSIZE;
-	if (tcpfsm_put_flow(skb, fi)) {
+	if (tcpfsm_put_flow(skb, fi) ||
+	    (ctx->all_netns && tcpfsm_nl_put_netns(skb, ctx->net))) {
 		genlmsg_cancel(skb, hdr);
 		return -EMSGSIZE;
 	}
@@ -247,6 +315,28 @@ static int tcpfsm_dump_flows(struct sk_buff *skb, struct netlink_callback *cb,
 }
 
 /*
+ * All namespaces: each one's flows, then the next's.  A namespace is left
+ * only when its walk is done, never with a flow stashed: the next batch
+ * sends that first, as the flow of the namespace it is still at.
+ */
+static int tcpfsm_dump_all_flows(struct sk_buff *skb, struct netlink_callback *cb,
+				 struct tcpfsm_dump_ctx *ctx, int *sent)
+{
+	int err;
+
+	for (;;) {
+		if (ctx->walking) {
+			err = tcpfsm_dump_flows(skb, cb, ctx, sent);
+			if (err)
+				return err;
+		}
+		if (!tcpfsm_dump_next_netns(ctx))
+			return 0;
+		cond_resched();
+	}
+}
+
+/*
  * One batch: the header, then tombstones, then flows, as many as fit.  A
  * batch ends only when the skb is full or the dump is done: returning 0
  * (an empty batch) would end the dump early.
@@ -270,7 +360,8 @@ int tcpfsm_nl_flow_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 			ctx->phase = TCPFSM_DUMP_FLOWS;
 	}
 	if (!err && ctx->phase == TCPFSM_DUMP_FLOWS) {
-		err = tcpfsm_dump_flows(skb, cb, ctx, &sent);
+		err = ctx->all_netns ? tcpfsm_dump_all_flows(skb, cb, ctx, &sent) :
+				       tcpfsm_dump_flows(skb, cb, ctx, &sent);
 		if (!err)
 			ctx->phase = TCPFSM_DUMP_DONE;
 	}

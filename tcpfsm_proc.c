@@ -20,7 +20,9 @@
  *   rtt_us         SYN to the ACK completing the handshake, 0 if not seen
  *   invalid        segments the state machine did not accept
  *   flags          P picked up mid-stream, O simultaneous open,
- *                  C simultaneous close, - none
+ *                  C simultaneous close, c client stuck, s server stuck
+ *                  (longer in its state than the state's stuck threshold),
+ *                  - none
  *
  * The file keeps its rhashtable walker from open to release, so a long
  * read costs O(flows) in total, not O(flows^2) over its read() calls.

@@ -142,6 +142,7 @@ bool tcpfsm_flow_destroy(struct tcpfsm_net *tn, struct tcpfsm_flow *flow, u8 rea
 						tcpfsm_rht_params)))
 		return false;
 	flow->fl |= TCPFSM_FL_DEAD;
+	tcpfsm_summary_del(tn, flow);
 	tcpfsm_flow_event(tn, flow, &ev);
 	tcpfsm_uncharge(tn, false);
 
@@ -222,6 +223,7 @@ static struct tcpfsm_flow *tcpfsm_flow_create(struct tcpfsm_net *tn,
 		return IS_ERR(old) ? NULL : ERR_PTR(-EEXIST);
 	}
 	tcpfsm_flow_start(flow, &res);
+	tcpfsm_summary_add(tn, flow);
 	tcpfsm_count(tn->stats, TCPFSM_A_STATS_CREATED);
 	ev.seg_flags = seg->flags;
 	ev.seg_dir = res.reversed ? TCPFSM_SERVER : TCPFSM_CLIENT;
@@ -315,11 +317,12 @@ static int tcpfsm_tn_init(struct tcpfsm_net *tn, struct net *net)
 	tn->stats = tcpfsm_counters_alloc();
 	if (!tn->stats)
 		return -ENOMEM;
+	err = tcpfsm_summary_init(tn);
+	if (err)
+		goto err_summary;
 	err = rhashtable_init(&tn->table, &tcpfsm_rht_params);
-	if (err) {
-		tcpfsm_counters_free(tn->stats);
-		return err;
-	}
+	if (err)
+		goto err_table;
 	atomic64_set(&tn->gen, 0);
 	atomic_set(&tn->flows, 0);
 	spin_lock_init(&tn->cfg_lock);
@@ -327,6 +330,12 @@ static int tcpfsm_tn_init(struct tcpfsm_net *tn, struct net *net)
 	tn->quota = 0;
 	INIT_LIST_HEAD(&tn->list);
 	return 0;
+
+err_table:
+	tcpfsm_summary_uninit(tn);
+err_summary:
+	tcpfsm_counters_free(tn->stats);
+	return err;
 }
 
 /* Empty @tn, telling listeners, and free what it holds. */
@@ -334,6 +343,7 @@ static void tcpfsm_tn_uninit(struct tcpfsm_net *tn)
 {
 	tcpfsm_flush(tn);
 	rhashtable_destroy(&tn->table);
+	tcpfsm_summary_uninit(tn);
 	tcpfsm_counters_free(tn->stats);
 }
 
@@ -450,8 +460,10 @@ int tcpfsm_table_set_config(struct net *net, const struct tcpfsm_config *cfg)
 	if (err)
 		return err;
 	spin_lock_bh(&tn->cfg_lock);
-	for (i = TCPFSM_STATE_NONE + 1; i < __TCPFSM_STATE_MAX; i++)
+	for (i = TCPFSM_STATE_NONE + 1; i < __TCPFSM_STATE_MAX; i++) {
 		WRITE_ONCE(tn->cfg.timeout[i], cfg->timeout[i]);
+		WRITE_ONCE(tn->cfg.stuck[i], cfg->stuck[i]);
+	}
 	WRITE_ONCE(tn->cfg.timeout_pickup, cfg->timeout_pickup);
 	WRITE_ONCE(tn->cfg.pickup, cfg->pickup);
 	spin_unlock_bh(&tn->cfg_lock);
@@ -540,4 +552,79 @@ void tcpfsm_test_age(struct tcpfsm_net *tn, struct tcpfsm_flow *flow, u32 secs)
 	tn->cfg.timeout_pickup = 1;
 }
 EXPORT_SYMBOL_IF_KUNIT(tcpfsm_test_age);
+
+/*
+ * For kunit/tcpfsm_summary_test.c.  Run the GC's step on every flow of
+ * @tn after moving each flow's times @secs back (its last segment and
+ * both endpoints' entry into their states), as if it had been idle that
+ * long; returns the flows it looked at.
+ */
+unsigned int tcpfsm_test_gc_all(struct tcpfsm_net *tn, u32 secs)
+{
+	struct rhashtable_iter iter;
+	struct tcpfsm_flow *flow;
+	unsigned int n = 0;
+
+	rhashtable_walk_enter(&tn->table, &iter);
+	rhashtable_walk_start(&iter);
+	while ((flow = rhashtable_walk_next(&iter))) {
+		if (IS_ERR(flow))
+			continue;
+		spin_lock_bh(&flow->lock);
+		if (tcpfsm_flow_mine(tn, flow)) {
+			flow->last_seen -= secs * HZ;
+			flow->since[0] -= secs * HZ;
+			flow->since[1] -= secs * HZ;
+		}
+		spin_unlock_bh(&flow->lock);
+		tcpfsm_flow_gc(tn, flow);
+		n++;
+	}
+	rhashtable_walk_stop(&iter);
+	rhashtable_walk_exit(&iter);
+	return n;
+}
+EXPORT_SYMBOL_IF_KUNIT(tcpfsm_test_gc_all);
+
+/*
+ * What @tn's summary should say, counted the slow way: over the table,
+ * each flow under its lock.  Only the gauges (flows, pairs, endpoints,
+ * stuck); @s's counters are left at 0.
+ */
+void tcpfsm_test_summary_count(struct tcpfsm_net *tn, struct tcpfsm_summary *s)
+{
+	struct rhashtable_iter iter;
+	struct tcpfsm_flow *flow;
+	u8 st[2], e;
+
+	memset(s, 0, sizeof(*s));
+	rhashtable_walk_enter(&tn->table, &iter);
+	rhashtable_walk_start(&iter);
+	while ((flow = rhashtable_walk_next(&iter))) {
+		if (IS_ERR(flow))
+			continue;
+		spin_lock_bh(&flow->lock);
+		if (tcpfsm_flow_mine(tn, flow)) {
+			for (e = 0; e < 2; e++) {
+				st[e] = min_t(u8, flow->conn.peer[e].state,
+					      __TCPFSM_STATE_MAX - 1);
+				s->endpoints[st[e]]++;
+				if (flow->conn.flags & TCPFSM_CONN_STUCK(e))
+					s->stuck[st[e]]++;
+			}
+			s->pair[st[TCPFSM_CLIENT]][st[TCPFSM_SERVER]]++;
+			s->flows++;
+		}
+		spin_unlock_bh(&flow->lock);
+	}
+	rhashtable_walk_stop(&iter);
+	rhashtable_walk_exit(&iter);
+}
+EXPORT_SYMBOL_IF_KUNIT(tcpfsm_test_summary_count);
+
+void tcpfsm_test_summary(struct tcpfsm_net *tn, struct tcpfsm_summary *s)
+{
+	tcpfsm_summary_read(tn, s);
+}
+EXPORT_SYMBOL_IF_KUNIT(tcpfsm_test_summary);
 #endif /* CONFIG_KUNIT */

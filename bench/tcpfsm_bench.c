@@ -25,6 +25,9 @@
  *                           VS_BATCH established segments, then R of
  *                           VS_BATCH new flows, per tracker; "insn_regions"
  *                           lines say, in order, what each region was
+ *   echo "summary N" > ...  N SUMMARY_GET replies built (message allocated,
+ *                           the summary read and put, freed), ns per reply:
+ *                           what a do costs but the socket copy, at any size
  *   echo "flush"     > ...  remove every flow (the table starts empty again)
  *   cat ...                 the last command's "key value" lines
  * init_net's own GC is stopped while a command runs, and started after it.
@@ -49,11 +52,13 @@
 #include <net/net_namespace.h>
 #include <net/netfilter/nf_conntrack.h>
 #include <net/netfilter/nf_conntrack_core.h>
+#include <net/netfilter/nf_conntrack_zones.h>
 #include <net/tcp.h>
 
 #include "tcpfsm_bench.h"
 #include "tcpfsm_config.h"
 #include "tcpfsm_flow.h"
+#include "tcpfsm_nl.h"
 #include "tcpfsm_stats.h"
 #include "tcpfsm_table.h"
 
@@ -218,7 +223,7 @@ static void bench_segments(struct tcpfsm_net *tn, u32 m)
  * One GC pass over every flow, each through the GC's own step; ns per flow
  * visited.  With @expire, every timeout is first cut to its 1 s minimum and
  * the flows left to age past it (untimed), so the pass expires them all;
- * the timeouts come back after.
+ * the timeouts come back after (and the stuck thresholds, off meanwhile).
  */
 static void bench_gc(struct tcpfsm_net *tn, bool expire, const char *key)
 {
@@ -229,15 +234,22 @@ static void bench_gc(struct tcpfsm_net *tn, bool expire, const char *key)
 	u32 i, n = 0, flows0 = atomic_read(&tn->flows);
 
 	tcpfsm_table_config(tn->net, &saved);
+	/*
+	 * No stuck marks either: the fills' SYN-SENT flows pass the default
+	 * threshold while the bench runs, and a pass that flags them measures
+	 * their events, once, not the walk.
+	 */
+	cfg = saved;
+	memset(cfg.stuck, 0, sizeof(cfg.stuck));
 	if (expire) {
-		cfg = saved;
 		for (i = TCPFSM_STATE_NONE + 1; i < __TCPFSM_STATE_MAX; i++)
 			cfg.timeout[i] = 1;
 		cfg.timeout_pickup = 1;
-		if (tcpfsm_table_set_config(tn->net, &cfg))
-			pr_warn("bench: timeouts of 1 s refused\n");
-		msleep(1100);
 	}
+	if (tcpfsm_table_set_config(tn->net, &cfg))
+		pr_warn("bench: the GC pass's configuration was refused\n");
+	if (expire)
+		msleep(1100);
 	lost0 = bench_events_lost(tn);
 	rhashtable_walk_enter(&tn->table, &it);
 	rhashtable_walk_start(&it);
@@ -262,8 +274,7 @@ static void bench_gc(struct tcpfsm_net *tn, bool expire, const char *key)
 	OUT("%s_ns %llu", key, n ? dt / n : 0);
 	OUT("events_lost %llu", bench_events_lost(tn) - lost0);
 	OUT("flows %u", atomic_read(&tn->flows));
-	if (expire)
-		tcpfsm_table_set_config(tn->net, &saved);
+	tcpfsm_table_set_config(tn->net, &saved);
 }
 
 /* @k new flows paced at @rate per second; report events lost meanwhile. */
@@ -368,6 +379,56 @@ static __always_inline void vs_mark_stop(void)
 #endif
 }
 
+/*
+ * A counted stretch runs with interrupts off too, so that no interrupt's
+ * instructions land in it: the count is then the stretch's own, every time.
+ * (No lock on either path re-enables them: the stock kernels trace no irq
+ * flags, and the bottom-half count stays raised by our own disable.)
+ */
+static __always_inline void vs_region_start(u32 regions)
+{
+	if (regions) {
+		local_irq_disable();
+		vs_mark_start();
+	}
+}
+
+static __always_inline void vs_region_stop(u32 regions)
+{
+	if (regions) {
+		vs_mark_stop();
+		local_irq_enable();
+	}
+}
+
+/*
+ * The plugin's own check, under the same conditions as what it measures:
+ * regions of 0, 200 and 400 turns of "dec; jnz" after "test; jz" must count
+ * exactly 2, 402 and 802 instructions (scripts/bench/insn-report.py).
+ */
+static void vs_selftest(void)
+{
+	unsigned long turns, i;
+
+	for (turns = 0; turns <= 400; turns += 200) {
+		i = turns;
+		local_irq_disable();
+#ifdef CONFIG_X86
+		asm volatile("xchg %%bx, %%bx\n\t"
+			     "test %0, %0\n\t"
+			     "jz 2f\n"
+			     "1:\n\t"
+			     "dec %0\n\t"
+			     "jnz 1b\n"
+			     "2:\n\t"
+			     "xchg %%cx, %%cx"
+			     : "+r"(i) : : "cc", "memory");
+#endif
+		local_irq_enable();
+	}
+	OUT("insn_regions selftest 3 1");
+}
+
 /* Timed runs read the clock; counted runs must not count its reading. */
 static __always_inline u64 vs_clock(u32 regions)
 {
@@ -393,8 +454,114 @@ static unsigned int vs_one(int who, struct sk_buff *skb, const struct nf_hook_st
 }
 
 /*
+ * Counted expiry: @regions stretches of VS_BATCH flows each leaving the
+ * table as its expiry does.  tcpfsm: the GC's own step for one flow, on
+ * flows whose timeouts (cut to 1 s) have passed; conntrack: what its GC
+ * does with an expired entry, nf_ct_delete() and the last reference put,
+ * on the entries the new-flow stretches made (found outside the count).
+ * The flows to expire are gathered before each stretch: neither count
+ * holds a table walk.  Each returns the stretches counted.
+ */
+static void vs_expire_batch(int who, struct tcpfsm_net *tn, void **objs, u32 regions)
+{
+	u32 i;
+
+	local_bh_disable();
+	vs_region_start(regions);
+	for (i = 0; i < VS_BATCH; i++) {
+		if (who == VS_TCPFSM) {
+			tcpfsm_flow_gc(tn, objs[i]);
+		} else if (who == VS_CONNTRACK) {
+			nf_ct_delete(objs[i], 0, 0);
+			nf_ct_put(objs[i]);
+		} else {
+			barrier();
+		}
+	}
+	vs_region_stop(regions);
+	local_bh_enable();
+}
+
+static u32 vs_expire_tcpfsm(struct tcpfsm_net *tn, u32 regions)
+{
+	struct tcpfsm_config saved, cfg;
+	struct rhashtable_iter it;
+	struct tcpfsm_flow *flow;
+	void *flows[VS_BATCH];
+	u32 r, n = 0, i;
+
+	tcpfsm_table_config(tn->net, &saved);
+	cfg = saved;
+	for (i = TCPFSM_STATE_NONE + 1; i < __TCPFSM_STATE_MAX; i++)
+		cfg.timeout[i] = 1;
+	cfg.timeout_pickup = 1;
+	if (tcpfsm_table_set_config(tn->net, &cfg))
+		return 0;
+	msleep(1100);
+	rhashtable_walk_enter(&tn->table, &it);
+	rhashtable_walk_start(&it);
+	for (r = 0; r < regions; r++) {
+		for (n = 0; n < VS_BATCH && (flow = rhashtable_walk_next(&it));)
+			if (!IS_ERR(flow))
+				flows[n++] = flow;
+		if (n < VS_BATCH)
+			break;
+		vs_expire_batch(VS_TCPFSM, tn, flows, regions);
+	}
+	rhashtable_walk_stop(&it);
+	rhashtable_walk_exit(&it);
+	tcpfsm_table_set_config(tn->net, &saved);
+	return r;
+}
+
+static u32 vs_expire_conntrack(u32 regions, u32 base, __be32 sa)
+{
+	struct nf_conntrack_tuple_hash *h;
+	struct nf_conntrack_tuple t;
+	void *cts[VS_BATCH];
+	u32 r, n = 0, j = 0;
+
+	for (r = 0; r < regions; r++) {
+		for (n = 0; n < VS_BATCH && j < regions * VS_BATCH; j++) {
+			memset(&t, 0, sizeof(t));
+			t.src.l3num = AF_INET;
+			t.src.u3.ip = htonl(0x0aca0000 + base + j / 60000);
+			t.src.u.tcp.port = htons(1024 + j % 60000);
+			t.dst.u3.ip = sa;
+			t.dst.u.tcp.port = htons(80);
+			t.dst.protonum = IPPROTO_TCP;
+			t.dst.dir = IP_CT_DIR_ORIGINAL;
+			h = nf_conntrack_find_get(&init_net, &nf_ct_zone_dflt, &t);
+			if (h)
+				cts[n++] = nf_ct_tuplehash_to_ctrack(h);
+		}
+		if (n < VS_BATCH)
+			break;
+		vs_expire_batch(VS_CONNTRACK, NULL, cts, regions);
+	}
+	/* A short last batch: let go of what it gathered, uncounted. */
+	while (r < regions && n)
+		nf_ct_put(cts[--n]);
+	return r;
+}
+
+static u32 vs_expire(int who, u32 regions, u32 base, __be32 sa)
+{
+	u32 r;
+
+	if (who == VS_TCPFSM)
+		return vs_expire_tcpfsm(tcpfsm_pernet(&init_net), regions);
+	if (who == VS_CONNTRACK)
+		return vs_expire_conntrack(regions, base, sa);
+	for (r = 0; r < regions; r++)
+		vs_expire_batch(VS_NONE, NULL, NULL, regions);
+	return regions;
+}
+
+/*
  * With @regions, the stretches are bracketed by the markers instead of
- * timed: @regions of VS_BATCH segments each, then as many of new flows.
+ * timed: @regions of VS_BATCH segments each, then as many of new flows,
+ * then of expiries (vs_expire()).
  */
 static void vs_run(int who, const char *name, u32 m, u32 base, u32 regions)
 {
@@ -435,8 +602,7 @@ static void vs_run(int who, const char *name, u32 m, u32 base, u32 regions)
 	 */
 	for (i = 0; i < m; i += VS_BATCH) {
 		local_bh_disable();
-		if (regions)
-			vs_mark_start();
+		vs_region_start(regions);
 		for (j = i; j < min(m, i + VS_BATCH); j++) {
 			t0 = vs_clock(regions);
 			if (j & 1) {
@@ -449,8 +615,7 @@ static void vs_run(int who, const char *name, u32 m, u32 base, u32 regions)
 			}
 			dt_seg += vs_clock(regions) - t0;
 		}
-		if (regions)
-			vs_mark_stop();
+		vs_region_stop(regions);
 		local_bh_enable();
 		cond_resched();
 	}
@@ -458,8 +623,7 @@ static void vs_run(int who, const char *name, u32 m, u32 base, u32 regions)
 	/* New flows: one SYN each, from a different source port. */
 	for (i = 0; i < m; i += VS_BATCH) {
 		local_bh_disable();
-		if (regions)
-			vs_mark_start();
+		vs_region_start(regions);
 		for (j = i; j < min(m, i + VS_BATCH); j++) {
 			vs_set(syn, TCPHDR_SYN, 7 * j, 0);
 			tcp_hdr(syn)->source = htons(1024 + j % 60000);
@@ -468,8 +632,7 @@ static void vs_run(int who, const char *name, u32 m, u32 base, u32 regions)
 			bad += vs_one(who, syn, &st) != NF_ACCEPT;
 			dt_new += vs_clock(regions) - t0;
 		}
-		if (regions)
-			vs_mark_stop();
+		vs_region_stop(regions);
 		local_bh_enable();
 		cond_resched();
 	}
@@ -477,6 +640,8 @@ static void vs_run(int who, const char *name, u32 m, u32 base, u32 regions)
 	if (regions) {
 		OUT("insn_regions %s_segment %u %u", name, regions, VS_BATCH);
 		OUT("insn_regions %s_new_flow %u %u", name, regions, VS_BATCH);
+		OUT("insn_regions %s_expiry %u %u", name,
+		    vs_expire(who, regions, base, sa), VS_BATCH);
 		OUT("%s_not_accepted %u", name, bad);
 		goto out;
 	}
@@ -502,8 +667,10 @@ static void bench_versus(struct tcpfsm_net *tn, u32 m, u32 regions)
 	 * per vCPU, and insn_regions gives their order.
 	 */
 	migrate_disable();
-	if (regions)
+	if (regions) {
+		vs_selftest();
 		vs_run(VS_NONE, "none", 0, 2 * round + 1, regions);
+	}
 	if (round & 1) {
 		vs_run(VS_CONNTRACK, "conntrack", m, 2 * round, regions);
 		vs_run(VS_TCPFSM, "tcpfsm", m, 2 * round + 1, regions);
@@ -515,6 +682,35 @@ static void bench_versus(struct tcpfsm_net *tn, u32 m, u32 regions)
 	round++;
 	OUT("tcpfsm_invalid %llu", bench_invalid(tn) - inval0);
 	OUT("segments %u", m);
+}
+
+/*
+ * SUMMARY_GET's work for @n replies at the table's current size: the reply
+ * is built as the do builds it (tcpfsm_nl_put_summary() into a new message,
+ * which reads the summary), then freed.  Its cost must not grow with flows.
+ */
+static void bench_summary(struct tcpfsm_net *tn, u32 n)
+{
+	struct sk_buff *skb;
+	u64 t0, dt = 0;
+	u32 i, done = 0, len = 0;
+
+	for (i = 0; i < n; i++) {
+		t0 = ktime_get_ns();
+		skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+		if (skb && !tcpfsm_nl_put_summary(skb, tn->net)) {
+			len = skb->len;
+			done++;
+		}
+		kfree_skb(skb);
+		dt += ktime_get_ns() - t0;
+		if ((i & 63) == 63)
+			cond_resched();
+	}
+	OUT("summary_ns %llu", done ? div_u64(dt, done) : 0);
+	OUT("summary_bytes %u", len);
+	OUT("summary_replies %u", done);
+	OUT("flows %u", atomic_read(&tn->flows));
 }
 
 static ssize_t bench_write(struct file *file, const char __user *ubuf,
@@ -554,6 +750,8 @@ static ssize_t bench_write(struct file *file, const char __user *ubuf,
 		bench_versus(tn, a, 0);
 	else if (!strcmp(cmd, "insns") && n >= 2 && a)
 		bench_versus(tn, 0, a);
+	else if (!strcmp(cmd, "summary") && n >= 2)
+		bench_summary(tn, a);
 	else if (!strcmp(cmd, "flush"))
 		tcpfsm_flush(tn);
 	else

@@ -263,7 +263,9 @@ const struct genl_split_ops tcpfsm_nl_ops[10] = {
 	},
 	{
 		.cmd		= TCPFSM_CMD_STATS_GET,
+		.start		= tcpfsm_nl_stats_get_dump_start,
 		.dumpit		= tcpfsm_nl_stats_get_dumpit,
+		.done		= tcpfsm_nl_stats_get_dump_done,
 		.policy		= tcpfsm_stats_get_dump_nl_policy,
 		.maxattr	= TCPFSM_A_ALL_NETNS,
 		.flags		= GENL_CMD_CAP_DUMP,
@@ -289,7 +291,9 @@ const struct genl_split_ops tcpfsm_nl_ops[10] = {
 	},
 	{
 		.cmd		= TCPFSM_CMD_SUMMARY_GET,
+		.start		= tcpfsm_nl_summary_get_dump_start,
 		.dumpit		= tcpfsm_nl_summary_get_dumpit,
+		.done		= tcpfsm_nl_summary_get_dump_done,
 		.policy		= tcpfsm_summary_get_dump_nl_policy,
 		.maxattr	= TCPFSM_A_ALL_NETNS,
 		.flags		= GENL_CMD_CAP_DUMP,

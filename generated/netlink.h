@@ -26,7 +26,11 @@ extern const struct nla_policy tcpfsm_tuple_nl_policy[TCPFSM_A_TUPLE_SERVER_PORT
 extern const struct genl_split_ops tcpfsm_nl_ops[10];
 
 int tcpfsm_nl_flow_get_dump_start(struct netlink_callback *cb);
+int tcpfsm_nl_stats_get_dump_start(struct netlink_callback *cb);
+int tcpfsm_nl_summary_get_dump_start(struct netlink_callback *cb);
 int tcpfsm_nl_flow_get_dump_done(struct netlink_callback *cb);
+int tcpfsm_nl_stats_get_dump_done(struct netlink_callback *cb);
+int tcpfsm_nl_summary_get_dump_done(struct netlink_callback *cb);
 
 int tcpfsm_nl_flow_get_doit(struct sk_buff *skb, struct genl_info *info);
 int tcpfsm_nl_flow_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb);

@@ -159,4 +159,28 @@ static inline int tcpfsm_genl_register_family(struct genl_family *family,
 #endif
 /* ---- end generic netlink ---- */
 
+/* ---- network namespaces (tcpfsm_nl_netns.c) ---- */
+#include <net/net_namespace.h>
+
+/*
+ * A namespace's cookie as SO_NETNS_COOKIE reports it: sock_getsockopt()
+ * returns net->net_cookie, a u64 written once in setup_net(), on 6.1, 6.12
+ * and 7.2 alike (6.1 and 6.12 draw it from gen_cookie_next(), whose
+ * per-CPU batches make cookies unique but not ordered by creation; 7.2's
+ * tracepoints read the same field).  Kept here so that a kernel moving it
+ * (into ns_common's ns_id, say) is a change to this file only.
+ */
+static inline u64 tcpfsm_net_cookie(const struct net *net)
+{
+	return net->net_cookie;
+}
+
+/* The nsfs inode of @net, as /proc/PID/ns/net and lsns show it. */
+static inline u32 tcpfsm_net_ino(const struct net *net)
+{
+	return net->ns.inum;
+}
+
+/* ---- end network namespaces ---- */
+
 #endif /* _TCPFSM_COMPAT_H */

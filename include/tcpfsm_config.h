@@ -12,10 +12,12 @@
 /*
  * A namespace's configuration.  Timeouts are in seconds, indexed by enum
  * tcpfsm_state ([TCPFSM_STATE_NONE] is CLOSED's, for a flow not yet in any
- * state).
+ * state).  Stuck thresholds too, in seconds by state, 0 for no check
+ * ([TCPFSM_STATE_NONE] always 0).
  */
 struct tcpfsm_config {
 	u32 timeout[__TCPFSM_STATE_MAX];
+	u32 stuck[__TCPFSM_STATE_MAX];
 	u32 timeout_pickup;		/* picked up, heard from one side only */
 	bool pickup;
 };

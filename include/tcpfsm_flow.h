@@ -96,12 +96,24 @@ struct tcpfsm_flow {
 	__be32 addr[];			/* key: 2 or 8 words, as in struct tcpfsm_key */
 };
 
+/*
+ * The endpoint stuck flags (tcpfsm_gc.c sets them, tcpfsm_flow_changed()
+ * clears them) live among the connection flags, which are the uAPI's flow
+ * flags: no room is taken from the flow for them.
+ */
+static_assert(TCPFSM_FLOW_SERVER_STUCK - TCPFSM_FLOW_CLIENT_STUCK == 1);
+static_assert(__TCPFSM_FLOW_MAX <= 8 * sizeof_field(struct tcpfsm_conn, flags));
+#define TCPFSM_CONN_STUCK(e)	BIT(TCPFSM_FLOW_CLIENT_STUCK + (e))
+
+struct tcpfsm_summary_pcpu;
+
 /* One namespace's table. */
 struct tcpfsm_net {
 	struct rhashtable table;
 	struct net *net;
 	struct list_head list;		/* in tcpfsm_evict.c's list, while it may donate */
 	struct tcpfsm_counters __percpu *stats;
+	struct tcpfsm_summary_pcpu __percpu *summary;	/* tcpfsm_summary.c */
 	atomic64_t gen;
 	atomic_t flows;			/* charged: in the table or being added */
 	u32 quota;			/* netns_max_flows; 0: the default */
@@ -175,6 +187,21 @@ void tcpfsm_flow_event(struct tcpfsm_net *tn, struct tcpfsm_flow *flow,
 		       struct tcpfsm_event *ev);
 void tcpfsm_flow_changed(struct tcpfsm_net *tn, struct tcpfsm_flow *flow,
 			 const u8 old_state[2], u8 seg_flags, u8 seg_dir, u32 now);
+
+/*
+ * tcpfsm_summary.c: the summary, told of every flow that comes, goes or
+ * changes state, under the flow's lock.  A flow is counted from the moment
+ * it is in the table (tcpfsm_flow_start()) until tcpfsm_flow_destroy().
+ */
+int tcpfsm_summary_init(struct tcpfsm_net *tn);
+void tcpfsm_summary_uninit(struct tcpfsm_net *tn);
+void tcpfsm_summary_add(struct tcpfsm_net *tn, const struct tcpfsm_flow *flow);
+void tcpfsm_summary_del(struct tcpfsm_net *tn, const struct tcpfsm_flow *flow);
+void tcpfsm_summary_move(struct tcpfsm_net *tn, const struct tcpfsm_flow *flow,
+			 const u8 old_state[2]);
+void tcpfsm_summary_stuck(struct tcpfsm_net *tn, u8 state, int delta);
+void tcpfsm_summary_rtt(struct tcpfsm_net *tn, u32 rtt_us);
+void tcpfsm_summary_read(struct tcpfsm_net *tn, struct tcpfsm_summary *s);
 
 /* tcpfsm_table.c: where flows are kept */
 struct tcpfsm_net *tcpfsm_pernet(const struct net *net);

@@ -3,7 +3,8 @@
  * Inside the netlink side: what its files share.  tcpfsm_netlink.c has the
  * family and the do requests, tcpfsm_nl_dump.c the FLOW_GET dump,
  * tcpfsm_nl_event.c the events (sequence numbers, the tombstone ring,
- * multicast) and tcpfsm_nl_msg.c the attributes both build and parse.
+ * multicast), tcpfsm_nl_msg.c the attributes both build and parse, and
+ * tcpfsm_nl_summary.c SUMMARY_GET.
  *
  * Locking: the event side's ev_lock and ring_lock nest inside a flow's lock
  * (events come from the table with it held), never the other way round.
@@ -73,6 +74,12 @@ int tcpfsm_parse_filter(const struct nlattr *nest, struct tcpfsm_filter *f,
 			bool for_events, struct netlink_ext_ack *extack);
 bool tcpfsm_filter_match(const struct tcpfsm_filter *f, const struct tcpfsm_flow_info *fi);
 
+/*
+ * tcpfsm_nl_summary.c: put the TCPFSM_A_SUMMARY nest of @net's summary
+ * (may sleep: it allocates the reading).
+ */
+int tcpfsm_nl_put_summary(struct sk_buff *skb, struct net *net);
+
 /* tcpfsm_nl_event.c */
 int tcpfsm_nl_event_init(void);
 void tcpfsm_nl_event_uninit(void);
@@ -101,5 +108,43 @@ struct tcpfsm_tomb_cursor {
 
 bool tcpfsm_tombs_start(struct net *net, struct tcpfsm_tomb_cursor *c);
 void tcpfsm_tombs_fill(struct net *net, struct tcpfsm_tomb_cursor *c);
+
+/*
+ * tcpfsm_nl_netns.c: the host-wide view.  put_netns puts
+ * TCPFSM_A_NETNS_COOKIE and TCPFSM_A_NETNS_INO of @net.  all_netns_ok says
+ * whether the sender of @skb, in @net, may ask for every namespace
+ * (TCPFSM_A_ALL_NETNS): 0, or -EPERM with a message in @extack unless @net
+ * is the initial namespace and the sender has CAP_NET_ADMIN in the initial
+ * user namespace.  A container's root has neither.
+ */
+int tcpfsm_nl_put_netns(struct sk_buff *skb, const struct net *net);
+int tcpfsm_nl_all_netns_ok(struct sk_buff *skb, const struct net *net,
+			   struct netlink_ext_ack *extack);
+
+/*
+ * A dump's place among the namespaces, kept across its batches.  @net, the
+ * namespace the dump is at, holds a reference: a namespace with one is not
+ * torn down, so its table outlives a walker attached to it, and it stays
+ * on net_namespace_list (cleanup_net() unlinks only namespaces nobody
+ * holds), so the next batch goes on from it.  Cookies would not do as
+ * bookmarks: 6.1 and 6.12 hand them out from per-CPU batches, not in the
+ * list's order.  Namespaces created after the dump passed by are not seen;
+ * one dying (no reference left) is skipped.
+ */
+struct tcpfsm_netns_cursor {
+	struct net *net;		/* NULL: before the first, or past the last */
+	bool done;
+};
+
+/* Move to the next live namespace, dropping the last one: NULL at the end. */
+struct net *tcpfsm_netns_next(struct tcpfsm_netns_cursor *c);
+/* Drop the namespace the cursor holds (the dump's done). */
+void tcpfsm_netns_release(struct tcpfsm_netns_cursor *c);
+
+/*
+ * A namespace's STATS_GET reply body: counters, the module's version and the
+ * namespace (tcpfsm_netlink.c; the do and the dump build it alike).
+ */
+int tcpfsm_nl_fill_stats(struct sk_buff *skb, struct net *net);
 
 #endif /* _TCPFSM_NL_H */

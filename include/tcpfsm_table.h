@@ -58,6 +58,39 @@ void tcpfsm_table_stats(struct net *net, struct tcpfsm_stats *st);
 /* For the event receiver: an event it could not deliver. */
 void tcpfsm_table_count_event_lost(struct net *net);
 
+/*
+ * The handshake round-trip histogram's upper bounds in microseconds, then
+ * one bucket above the last (+Inf): ping-like LAN times to satellite links.
+ */
+#define TCPFSM_RTT_BOUNDS {						\
+	100, 250, 500, 1000, 2500, 5000, 10000, 25000, 50000,		\
+	100000, 250000, 500000, 1000000, 2500000			\
+}
+
+#define TCPFSM_RTT_BUCKETS	15	/* the bounds and +Inf */
+
+/*
+ * A reading of a namespace's summary (tcpfsm_summary.c): counters kept as
+ * flows change, summed over CPUs when read, so a reading costs the same
+ * at any table size.  Read while flows change, the sums are of slightly
+ * different instants; at a quiet point they are exact.
+ */
+struct tcpfsm_summary {
+	u32 flows;					/* in the table */
+	u32 pair[__TCPFSM_STATE_MAX][__TCPFSM_STATE_MAX];	/* [client][server] */
+	u32 endpoints[__TCPFSM_STATE_MAX];		/* from the pairs */
+	u32 stuck[__TCPFSM_STATE_MAX];			/* stuck endpoints by state */
+	u64 trans[2][__TCPFSM_STATE_MAX][__TCPFSM_STATE_MAX];	/* [endpoint][from][to] */
+	u64 rtt[TCPFSM_RTT_BUCKETS];			/* not cumulative */
+	u64 rtt_sum_us;
+	u64 rtt_count;
+};
+
+extern const u32 tcpfsm_rtt_bounds_us[TCPFSM_RTT_BUCKETS - 1];
+
+/* Fill @s (large: not for the stack) with @net's summary. */
+void tcpfsm_table_summary(struct net *net, struct tcpfsm_summary *s);
+
 void tcpfsm_table_config(struct net *net, struct tcpfsm_config *cfg);
 int tcpfsm_table_set_config(struct net *net, const struct tcpfsm_config *cfg);
 /* The flows @net may hold now; set 0 to follow the default again. */

@@ -23,6 +23,9 @@ void tcpfsm_test_table_free(struct tcpfsm_net *tn);
 struct tcpfsm_flow *tcpfsm_test_lookup(struct tcpfsm_net *tn, const struct tcpfsm_tuple *t);
 int tcpfsm_test_flows(struct tcpfsm_net *tn);
 void tcpfsm_test_age(struct tcpfsm_net *tn, struct tcpfsm_flow *flow, u32 secs);
+unsigned int tcpfsm_test_gc_all(struct tcpfsm_net *tn, u32 secs);
+void tcpfsm_test_summary_count(struct tcpfsm_net *tn, struct tcpfsm_summary *s);
+void tcpfsm_test_summary(struct tcpfsm_net *tn, struct tcpfsm_summary *s);
 #endif
 
 #endif /* _TCPFSM_TABLE_TEST_H */

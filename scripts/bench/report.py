@@ -105,6 +105,10 @@ m["micro_est_state_1m"] = raw.get("m1m_est_state")
 m["micro_invalid_1m"] = num("m1m_invalid")
 m["micro_clock_ns"] = num("m1m_clock_overhead_ns")
 m["micro_scan_ns_1m"] = num("m1m_scan_ns")
+m["micro_summary_ns_1k"] = num("m1k_summary_ns")
+m["micro_summary_ns_1m"] = num("m1m_summary_ns")
+m["micro_summary_bytes"] = num("m1m_summary_bytes")
+m["micro_summary_1m_over_1k"] = ratio(m["micro_summary_ns_1m"], m["micro_summary_ns_1k"])
 m["micro_expire_ns_1m"] = num("m1m_expire_ns")
 m["micro_insert_ns_100k_listener"] = num("l100k_fill_insert_ns")
 m["micro_segment_ns_100k_listener"] = num("l100k_segment_ns")
@@ -259,6 +263,11 @@ rows = [
     ("Insert new flow 1k→100k, listener attached (ns, TCG)", "micro_insert_ns_100k_listener", "", None),
     ("Segment at 100k flows, listener attached (ns, TCG)", "micro_segment_ns_100k_listener", "", None),
     ("GC scan, nothing due, 1M flows (ns/flow, TCG)", "micro_scan_ns_1m", "", None),
+    ("SUMMARY_GET reply built, 1k flows (ns, TCG)", "micro_summary_ns_1k", "", None),
+    ("SUMMARY_GET reply built, 1M flows (ns, TCG)", "micro_summary_ns_1m", "", None),
+    ("SUMMARY_GET: 1M flows / 1k flows (equal within noise)", "micro_summary_1m_over_1k", "≤ 1.5",
+     le("micro_summary_1m_over_1k", 1.5)),
+    ("  SUMMARY_GET reply size at 1M flows (bytes)", "micro_summary_bytes", "", None),
     ("Expiry, 1M flows (ns/flow, TCG)", "micro_expire_ns_1m", "", None),
     ("Expiry, 100k flows, listener attached (ns/flow, TCG)", "micro_expire_ns_100k_listener", "", None),
     ("Established segment, in kernel: tcpfsm (instructions)", "insn_k1a_tcpfsm_segment", "", None),
@@ -269,9 +278,18 @@ rows = [
     ("New flow, in kernel: conntrack (instructions)", "insn_k1a_conntrack_new_flow", "", None),
     ("New flow, instructions: tcpfsm / conntrack", "insn_k1a_ratio_new_flow", "≤ 0.5",
      le("insn_k1a_ratio_new_flow", 0.5)),
+    ("Expiry, in kernel: tcpfsm (instructions)", "insn_k1a_tcpfsm_expiry", "", None),
+    ("Expiry, in kernel: conntrack (instructions)", "insn_k1a_conntrack_expiry", "", None),
+    ("Expiry, instructions: tcpfsm / conntrack", "insn_k1a_ratio_expiry", "≤ 0.5",
+     le("insn_k1a_ratio_expiry", 0.5)),
+    ("Whole path, segment: tcpfsm added / conntrack added (instructions)", "insn_path_seg_added_ratio",
+     "≤ 0.15", le("insn_path_seg_added_ratio", 0.15)),
+    ("Whole path, new flow: tcpfsm added / conntrack added (instructions)", "insn_path_syn_added_ratio",
+     "≤ 0.5", le("insn_path_syn_added_ratio", 0.5)),
     ("Established segment at 1M flows: tcpfsm (instructions)", "insn_m1_tcpfsm_segment", "", None),
     ("New flow at 1M flows, listener attached: tcpfsm (instructions)", "insn_m1_listener_tcpfsm_new_flow", "", None),
-    ("Instruction counts of two rounds agree within 1%", "insn_stable", "1", None),
+    ("Instruction counts of two rounds agree within 1% (1: yes)", "insn_stable", "1",
+     ge("insn_stable", 1)),
     ("Segment on an established flow, in kernel: tcpfsm (ns, TCG, best of 5)", "vs_tcpfsm_segment_ns", "", None),
     ("Segment on an established flow, in kernel: conntrack (ns, TCG, best of 5)", "vs_conntrack_segment_ns", "", None),
     ("Segment, in kernel: tcpfsm / conntrack", "vs_segment_ns_ratio", "≤ 0.2", le("vs_segment_ns_ratio", 0.2)),

@@ -23,6 +23,8 @@ IP = '/usr/sbin/ip' if os.path.exists('/usr/sbin/ip') else '/sbin/ip'
 TCPFSM = os.path.join(os.environ.get('TCPFSM_TOOLS', ''), 'tcpfsm')
 CLONE_NEWNET = 0x40000000
 DEADLINE = float(os.environ.get('TCPFSM_DEADLINE', '30'))
+# Conn.expect() also checks the summary at each quiet point (0: it does not).
+SUMMARY_CHECK = os.environ.get('TCPFSM_SUMMARY_CHECK', '1') != '0'
 
 # The kernel's TCP_* numbers, which tcpfsm's states share (uapi/linux/tcpfsm.h).
 KSTATE = {1: 'ESTABLISHED', 2: 'SYN-SENT', 3: 'SYN-RECEIVED', 4: 'FIN-WAIT-1',
@@ -322,6 +324,69 @@ def stats(ns):
     return out
 
 
+def summary(ns, *args):
+    """`tcpfsm summary --json` in ns (None: the initial namespace), parsed:
+    one object, or with -A a list of them."""
+    p = ns_run(ns, TCPFSM, 'summary', '--json', *args, check=False) if ns else \
+        run(TCPFSM, 'summary', '--json', *args, check=False)
+    if p.returncode:
+        raise Fail('tcpfsm summary %s in %s: status %d: %s' %
+                   (' '.join(args), ns, p.returncode, p.stderr.strip()))
+    return json.loads(p.stdout)
+
+
+def _stuck_letters(row):
+    """The stuck endpoints of a /proc row: ('c' client, 's' server)."""
+    fl = row.get('flags', '-')
+    return [e for e, letter in ((0, 'c'), (1, 's')) if letter in fl]
+
+
+def summary_mismatch(ns):
+    """What ns's summary says that /proc/net/tcpfsm does not, or None: flows,
+    flows by (client state, server state), endpoints and stuck endpoints by
+    state; and the summary's own sums (its pairs add up to its flows, its
+    endpoints to twice that).  Read one after the other, so only at a quiet
+    point can they be equal."""
+    rows = flows(ns)
+    s = summary(ns)
+    want_pairs, want_ends, want_stuck = {}, {}, {}
+    for r in rows:
+        key = (r['cstate'], r['sstate'])
+        want_pairs[key] = want_pairs.get(key, 0) + 1
+        for st in key:
+            want_ends[st] = want_ends.get(st, 0) + 1
+        for e in _stuck_letters(r):
+            want_stuck[key[e]] = want_stuck.get(key[e], 0) + 1
+    got_pairs = {(p['client'], p['server']): p['flows'] for p in s['pairs']}
+    got_ends = {k: v for k, v in s['endpoints'].items() if v}
+    got_stuck = {k: v for k, v in s['stuck'].items() if v}
+    bad = []
+    if s['flows'] != len(rows):
+        bad.append('flows %d, /proc lists %d' % (s['flows'], len(rows)))
+    if sum(got_pairs.values()) != s['flows']:
+        bad.append('pairs add up to %d, not flows %d' % (sum(got_pairs.values()), s['flows']))
+    if sum(got_ends.values()) != 2 * s['flows']:
+        bad.append('endpoints add up to %d, not twice %d' % (sum(got_ends.values()), s['flows']))
+    for what, got, want in (('pairs', got_pairs, want_pairs), ('endpoints', got_ends, want_ends),
+                            ('stuck', got_stuck, want_stuck)):
+        if got != want:
+            bad.append('%s %s, /proc %s' % (what, got, want))
+    return '; '.join(bad) or None
+
+
+def expect_summary(ns, what=''):
+    """Wait until ns's summary equals what /proc/net/tcpfsm lists there."""
+    seen = []
+
+    def ok():
+        seen[:] = [summary_mismatch(ns)]
+        return seen[0] is None
+    try:
+        wait_for('summary of %s equal to /proc (%s)' % (ns, what), ok)
+    except Fail as e:
+        raise Fail('%s: %s' % (e, seen[0] if seen else '?'))
+
+
 # ---- what the kernel shows ------------------------------------------------
 
 def _hexaddr(h):
@@ -399,6 +464,10 @@ class Conn:
             wait_for('%s %s -> %s' % (what, self.client, self.server), ok)
         except Fail as e:
             raise Fail('%s\n  want %s\n  seen %s' % (e, want, seen))
+        # A quiet point: the summary must tell what /proc lists.
+        if SUMMARY_CHECK:
+            for ns in self.views:
+                expect_summary(ns, what)
         log('ok   %-28s client %-12s server %-12s (%s%s)' %
             (what, cstate, sstate, ', '.join(v or 'initial' for v in self.views),
              ' + events' if any(ns in WATCHERS for ns in self.views) else ''))

@@ -18,6 +18,14 @@
  * by an exception or an interrupt would count instructions it did not run:
  * benchmarks run their regions with interrupts off.
  *
+ * A second pair of markers counts the whole machine, for a benchmark whose
+ * work spreads over CPUs (a burst sent on one, taken in by softirqs on any):
+ *	start: xchg %dx,%dx	66 87 d2
+ *	stop:  xchg %si,%si	66 87 f6
+ * Between them every vCPU's blocks are counted (blocks cut by a marker are
+ * counted whole: a few instructions in millions), one line per pair,
+ *	global N INSNS
+ *
  * Arguments: out=FILE (required) gets one line per region,
  *	region VCPU N INSNS
  * and with profile=N also the N blocks that ran the most instructions in
@@ -40,6 +48,8 @@ QEMU_PLUGIN_EXPORT int qemu_plugin_version = QEMU_PLUGIN_VERSION;
 
 static const uint8_t marker_start[] = { 0x66, 0x87, 0xdb };
 static const uint8_t marker_stop[] = { 0x66, 0x87, 0xc9 };
+static const uint8_t marker_gstart[] = { 0x66, 0x87, 0xd2 };
+static const uint8_t marker_gstop[] = { 0x66, 0x87, 0xf6 };
 
 /* What a translated block tells its callback. */
 struct block {
@@ -59,7 +69,12 @@ struct vcpu {
 	unsigned long region;
 	struct prof_slot *prof;
 	uint64_t prof_lost;
+	uint64_t gcount;	/* while global_on */
 };
+
+/* Whole-machine counting: set and read by every vCPU's thread. */
+static int global_on;
+static unsigned long global_n;
 
 static struct vcpu vcpus[MAX_VCPUS];
 static FILE *out;
@@ -91,6 +106,8 @@ static void on_block(unsigned int vcpu, void *udata)
 	if (vcpu >= MAX_VCPUS)
 		return;
 	v = &vcpus[vcpu];
+	if (__atomic_load_n(&global_on, __ATOMIC_RELAXED))
+		__atomic_fetch_add(&v->gcount, b->n, __ATOMIC_RELAXED);
 	if (!v->on)
 		return;
 	v->count += b->n;
@@ -169,6 +186,34 @@ static void on_stop(unsigned int vcpu, void *udata)
 	v->region++;
 }
 
+static void on_gstart(unsigned int vcpu, void *udata)
+{
+	unsigned int i;
+
+	(void)vcpu;
+	(void)udata;
+	for (i = 0; i < MAX_VCPUS; i++)
+		__atomic_store_n(&vcpus[i].gcount, 0, __ATOMIC_RELAXED);
+	__atomic_store_n(&global_on, 1, __ATOMIC_RELEASE);
+}
+
+static void on_gstop(unsigned int vcpu, void *udata)
+{
+	uint64_t sum = 0;
+	unsigned int i;
+
+	(void)vcpu;
+	(void)udata;
+	if (!__atomic_exchange_n(&global_on, 0, __ATOMIC_ACQ_REL))
+		return;
+	for (i = 0; i < MAX_VCPUS; i++)
+		sum += __atomic_load_n(&vcpus[i].gcount, __ATOMIC_RELAXED);
+	pthread_mutex_lock(&out_lock);
+	fprintf(out, "global %lu %" PRIu64 "\n", global_n++, sum);
+	fflush(out);
+	pthread_mutex_unlock(&out_lock);
+}
+
 static int is_marker(const struct qemu_plugin_insn *insn, const uint8_t *m, size_t len)
 {
 	return qemu_plugin_insn_size(insn) == len && !memcmp(qemu_plugin_insn_data(insn), m, len);
@@ -203,6 +248,12 @@ static void on_translate(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
 		else if (is_marker(insn, marker_stop, sizeof(marker_stop)))
 			qemu_plugin_register_vcpu_insn_exec_cb(insn, on_stop, QEMU_PLUGIN_CB_NO_REGS,
 							       block_new(vaddr, n - i));
+		else if (is_marker(insn, marker_gstart, sizeof(marker_gstart)))
+			qemu_plugin_register_vcpu_insn_exec_cb(insn, on_gstart,
+							       QEMU_PLUGIN_CB_NO_REGS, NULL);
+		else if (is_marker(insn, marker_gstop, sizeof(marker_gstop)))
+			qemu_plugin_register_vcpu_insn_exec_cb(insn, on_gstop,
+							       QEMU_PLUGIN_CB_NO_REGS, NULL);
 	}
 }
 

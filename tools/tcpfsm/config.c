@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * tcpfsm config [KEY=VALUE...]: change the namespace's configuration, then
- * print it.  Keys: timeout_<state> (the state's name in lower case, '_'
- * for '-', as the module parameters spell it), and the settings below.
+ * print it.  Keys: timeout_<state> and stuck_<state> (the state's name in
+ * lower case, '_' for '-', as the module parameters spell it), and the
+ * settings below.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -16,7 +17,7 @@
 #include "netlink.h"
 #include "subcommands.h"
 
-/* The timeouts in the order of a connection's life, as in the man page. */
+/* The states in the order of a connection's life, as in the man page. */
 static const uint8_t timeout_order[] = {
 	TCPFSM_STATE_SYN_SENT, TCPFSM_STATE_SYN_RECEIVED, TCPFSM_STATE_LISTEN,
 	TCPFSM_STATE_ESTABLISHED, TCPFSM_STATE_FIN_WAIT_1, TCPFSM_STATE_FIN_WAIT_2,
@@ -35,17 +36,36 @@ static const struct setting {
 	{ "pickup", TCPFSM_A_CONFIG_PICKUP, true },
 };
 
-#define TIMEOUT_PREFIX	"timeout_"
-#define UNKNOWN_SETTING	"unknown setting '%.*s' (timeout_<state>, max_flows, " \
-			"netns_max_flows, pickup)"
+/* The settings by state: a nest each, attribute type = state. */
+static const struct per_state {
+	const char *prefix;
+	uint16_t attr;			/* enum tcpfsm_config_attr */
+} per_state[] = {
+	{ "timeout_", TCPFSM_A_CONFIG_TIMEOUT },
+	{ "stuck_", TCPFSM_A_CONFIG_STUCK },
+};
 
-/* "timeout_syn_sent" for TCPFSM_STATE_SYN_SENT. */
-static void timeout_key(unsigned int state, char *buf, size_t len)
+#define UNKNOWN_SETTING	"unknown setting '%.*s' (timeout_<state>, stuck_<state>, " \
+			"max_flows, netns_max_flows, pickup)"
+
+/* The per-state nest whose prefix @key has, or NULL. */
+static const struct per_state *per_state_of(const char *key)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(per_state); i++)
+		if (!strncmp(key, per_state[i].prefix, strlen(per_state[i].prefix)))
+			return &per_state[i];
+	return NULL;
+}
+
+/* "timeout_syn_sent" for TCPFSM_STATE_SYN_SENT and prefix "timeout_". */
+static void timeout_key(const char *prefix, unsigned int state, char *buf, size_t len)
 {
 	const char *name = state_names[state];
-	size_t n = strlen(TIMEOUT_PREFIX);
+	size_t n = strlen(prefix);
 
-	memcpy(buf, TIMEOUT_PREFIX, n);
+	memcpy(buf, prefix, n);
 	for (; *name && n + 1 < len; name++)
 		buf[n++] = *name == '-' ? '_' : (char)tolower((unsigned char)*name);
 	buf[n] = 0;
@@ -65,23 +85,27 @@ static int config_cb(const struct nlmsghdr *nlh, void *data)
 	const struct nlattr *tb[TCPFSM_A_MAX + 1], *c[TCPFSM_A_CONFIG_MAX + 1];
 	const struct nlattr *to[__TCPFSM_STATE_MAX];
 	struct json json, *j = *(bool *)data ? &json : NULL;
+	unsigned int i, p;
 	char key[64];
-	unsigned int i;
 
 	index_msg(nlh, tb, TCPFSM_A_MAX);
 	if (!tb[TCPFSM_A_CONFIG])
 		return 0;
 	index_nest(tb[TCPFSM_A_CONFIG], c, TCPFSM_A_CONFIG_MAX);
-	memset(to, 0, sizeof(to));
-	if (c[TCPFSM_A_CONFIG_TIMEOUT])
-		index_nest(c[TCPFSM_A_CONFIG_TIMEOUT], to, TCPFSM_STATE_MAX);
 	if (j) {
 		json_init(j, stdout);
 		json_object(j, NULL);
 	}
-	for (i = 0; i < ARRAY_SIZE(timeout_order); i++) {
-		timeout_key(timeout_order[i], key, sizeof(key));
-		config_out(j, key, get_u32(to[timeout_order[i]]));
+	for (p = 0; p < ARRAY_SIZE(per_state); p++) {
+		memset(to, 0, sizeof(to));
+		if (c[per_state[p].attr])
+			index_nest(c[per_state[p].attr], to, TCPFSM_STATE_MAX);
+		else if (per_state[p].attr == TCPFSM_A_CONFIG_STUCK)
+			continue;	/* a module from before stuck thresholds */
+		for (i = 0; i < ARRAY_SIZE(timeout_order); i++) {
+			timeout_key(per_state[p].prefix, timeout_order[i], key, sizeof(key));
+			config_out(j, key, get_u32(to[timeout_order[i]]));
+		}
 	}
 	for (i = 0; i < ARRAY_SIZE(settings); i++)
 		config_out(j, settings[i].key, settings[i].flag ? get_u8(c[settings[i].attr]) :
@@ -112,22 +136,26 @@ static uint8_t parse_flag_value(const char *key, const char *v)
 	die(EXIT_USAGE, "bad value for %s: '%s' (0 or 1)", key, v);
 }
 
-/* The state whose timeout @key (without its prefix) names, or 0. */
-static unsigned int timeout_state(const char *key)
+/* The state whose setting @key (with @ps's prefix) names, or 0. */
+static unsigned int timeout_state(const struct per_state *ps, const char *key)
 {
 	char k[64];
 	unsigned int s;
 
 	for (s = TCPFSM_STATE_NONE + 1; s < __TCPFSM_STATE_MAX; s++) {
-		timeout_key(s, k, sizeof(k));
+		timeout_key(ps->prefix, s, k, sizeof(k));
 		if (!strcmp(key, k))
 			return s;
 	}
 	return 0;
 }
 
-/* The timeouts first, in one nest; every argument must be KEY=VALUE. */
-static void put_timeouts(struct nlmsghdr *nlh, int argc, char **argv)
+/*
+ * The settings by state of @ps first, in one nest; every argument must be
+ * KEY=VALUE.
+ */
+static void put_timeouts(struct nlmsghdr *nlh, const struct per_state *ps,
+			 int argc, char **argv)
 {
 	struct nlattr *to = NULL;
 	int i;
@@ -141,13 +169,13 @@ static void put_timeouts(struct nlmsghdr *nlh, int argc, char **argv)
 			die(EXIT_USAGE, "bad setting '%s': want KEY=VALUE", argv[i]);
 		memcpy(key, argv[i], eq - argv[i]);
 		key[eq - argv[i]] = 0;
-		if (strncmp(key, TIMEOUT_PREFIX, strlen(TIMEOUT_PREFIX)))
+		if (per_state_of(key) != ps)
 			continue;
-		s = timeout_state(key);
+		s = timeout_state(ps, key);
 		if (!s)
 			die(EXIT_USAGE, UNKNOWN_SETTING, (int)strlen(key), key);
 		if (!to)
-			to = mnl_attr_nest_start(nlh, TCPFSM_A_CONFIG_TIMEOUT);
+			to = mnl_attr_nest_start(nlh, ps->attr);
 		mnl_attr_put_u32(nlh, s, parse_u32_value(key, eq + 1));
 	}
 	if (to)
@@ -169,7 +197,7 @@ static bool put_settings(struct nlmsghdr *nlh, int argc, char **argv)
 			if (strlen(settings[k].key) == kl && !strncmp(key, settings[k].key, kl))
 				break;
 		if (k == ARRAY_SIZE(settings)) {
-			if (strncmp(key, TIMEOUT_PREFIX, strlen(TIMEOUT_PREFIX)))
+			if (!per_state_of(key))
 				die(EXIT_USAGE, UNKNOWN_SETTING, (int)kl, key);
 			continue;
 		}
@@ -190,12 +218,14 @@ static void config_set(struct nl *nl, int argc, char **argv)
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *nlh;
 	struct nlattr *nest;
+	unsigned int p;
 	bool max_flows;
 	int err;
 
 	nlh = genl_msg(buf, nl->family, TCPFSM_CMD_CONFIG_SET, 0);
 	nest = mnl_attr_nest_start(nlh, TCPFSM_A_CONFIG);
-	put_timeouts(nlh, argc, argv);
+	for (p = 0; p < ARRAY_SIZE(per_state); p++)
+		put_timeouts(nlh, &per_state[p], argc, argv);
 	max_flows = put_settings(nlh, argc, argv);
 	mnl_attr_nest_end(nlh, nest);
 	err = nl_talk(nl, nlh, NULL, NULL);

@@ -130,6 +130,9 @@ bool filter_option(struct filter *f, int c, const char *arg)
 	case OPT_DST:
 		parse_prefix(arg, &f->prefix[c - OPT_SRC], option_name(c));
 		break;
+	case OPT_STUCK:
+		f->stuck = true;
+		break;
 	default:
 		return false;
 	}
@@ -175,6 +178,9 @@ bool filter_match(const struct filter *f, const struct flow *fl)
 	if (f->states[0] && !((st[0] | st[1]) & f->states[0]))
 		return false;
 	if (f->family && f->family != fl->t.family)
+		return false;
+	if (f->stuck && !(fl->flags & (1U << TCPFSM_FLOW_CLIENT_STUCK |
+				       1U << TCPFSM_FLOW_SERVER_STUCK)))
 		return false;
 	for (i = 0; i < 2; i++) {
 		if (f->states[1 + i] && !(st[i] & f->states[1 + i]))
@@ -223,5 +229,7 @@ void put_filter(struct nlmsghdr *nlh, const struct filter *f)
 	for (i = 0; i < 2; i++)
 		if (f->prefix[i].family)
 			put_prefix(nlh, prefix_attr[i], &f->prefix[i]);
+	if (f->stuck)
+		mnl_attr_put(nlh, TCPFSM_A_FILTER_STUCK, 0, NULL);
 	mnl_attr_nest_end(nlh, n);
 }

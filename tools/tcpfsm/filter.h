@@ -30,6 +30,7 @@ struct filter {
 	int port[2];			/* -1: any */
 	struct prefix prefix[2];
 	uint8_t family;			/* 0: both */
+	bool stuck;			/* --stuck: only flows with a stuck endpoint */
 };
 
 #define FILTER_SHORT	"46"
@@ -40,7 +41,8 @@ struct filter {
 	{ "sport", required_argument, NULL, OPT_SPORT },		\
 	{ "dport", required_argument, NULL, OPT_DPORT },		\
 	{ "src", required_argument, NULL, OPT_SRC },			\
-	{ "dst", required_argument, NULL, OPT_DST }
+	{ "dst", required_argument, NULL, OPT_DST },			\
+	{ "stuck", no_argument, NULL, OPT_STUCK }
 
 void filter_init(struct filter *f);
 /* Takes option @c if it is a filter's; dies on a bad filter. */

@@ -8,6 +8,7 @@
 
 #include "flow.h"
 #include "netlink.h"
+#include "netns.h"
 
 const char *const state_names[__TCPFSM_STATE_MAX] = TCPFSM_STATE_NAMES;
 static const char *const destroy_names[__TCPFSM_DESTROY_MAX] = TCPFSM_DESTROY_NAMES;
@@ -84,6 +85,13 @@ void parse_flow(const struct nlattr *nest, struct flow *f)
 	f->gen = get_u64(tb[TCPFSM_A_FLOW_GEN]);
 }
 
+void parse_flow_netns(const struct nlattr *const *tb, struct flow *f)
+{
+	f->has_netns = tb[TCPFSM_A_NETNS_COOKIE] || tb[TCPFSM_A_NETNS_INO];
+	f->netns_cookie = get_u64(tb[TCPFSM_A_NETNS_COOKIE]);
+	f->netns_ino = get_u32(tb[TCPFSM_A_NETNS_INO]);
+}
+
 static void fmt_addr(const struct tuple *t, int side, char *buf, size_t len)
 {
 	inet_ntop(t->family == AF_INET ? AF_INET : AF_INET6, t->addr[side], buf, len);
@@ -121,8 +129,17 @@ const char *proto_name(const struct tuple *t)
 
 #define ROW_FORMAT	"%-5s %-47s %-47s %-12s %-12s %6s %6s %8s %-17s %-17s %s\n"
 
+#define NETNS_FORMAT	"%-24s "
+
 void print_table_header(void)
 {
+	print_table_header_ns(false);
+}
+
+void print_table_header_ns(bool netns)
+{
+	if (netns)
+		printf(NETNS_FORMAT, "NETNS");
 	printf(ROW_FORMAT, "PROTO", "CLIENT", "SERVER", "CLIENT-STATE", "SERVER-STATE", "AGE",
 	       "IDLE", "RTT", "C>S PKTS/BYTES", "S>C PKTS/BYTES", "FLAGS");
 }
@@ -166,6 +183,8 @@ void print_flow_row(const struct flow *f)
 	fmt_counts(f, 0, cs, sizeof(cs));
 	fmt_counts(f, 1, sc, sizeof(sc));
 	fmt_flags(f->flags, fl, sizeof(fl));
+	if (f->has_netns)
+		printf(NETNS_FORMAT, netns_label(f->netns_cookie, f->netns_ino));
 	printf(ROW_FORMAT, proto_name(&f->t), c, s, state_name(f->state[0]),
 	       state_name(f->state[1]), age, idle, rtt, cs, sc, fl);
 }
@@ -204,5 +223,10 @@ void flow_json(struct json *j, const char *key, const struct flow *f)
 		json_uint(j, "server_bytes", f->bytes[1]);
 	}
 	json_uint(j, "gen", f->gen);
+	if (f->has_netns) {
+		json_string(j, "netns", netns_label(f->netns_cookie, f->netns_ino));
+		json_uint(j, "netns_cookie", f->netns_cookie);
+		json_uint(j, "netns_ino", f->netns_ino);
+	}
 	json_end(j);
 }

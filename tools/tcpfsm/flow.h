@@ -28,6 +28,10 @@ struct flow {
 	uint32_t age_ms, idle_ms, in_state_ms[2], rtt_us, invalid;
 	uint64_t packets[2], bytes[2], gen;
 	bool acct;			/* counters present (module loaded with acct=1) */
+	/* The namespace, in messages that say (all-netns): a NETNS column, netns keys. */
+	bool has_netns;
+	uint64_t netns_cookie;
+	uint32_t netns_ino;
 };
 
 extern const char *const state_names[__TCPFSM_STATE_MAX];
@@ -40,6 +44,8 @@ int parse_state(const char *s);
 
 void parse_tuple(const struct nlattr *nest, struct tuple *t);
 void parse_flow(const struct nlattr *nest, struct flow *f);
+/* The namespace a message names (@tb: its attributes, index_msg()), if it does. */
+void parse_flow_netns(const struct nlattr *const *tb, struct flow *f);
 
 /* "10.0.0.1:80" or "[fe80::1]:80" */
 void fmt_endpoint(const struct tuple *t, int side, char *buf, size_t len);
@@ -48,6 +54,8 @@ void fmt_duration(uint64_t ms, char *buf, size_t len);
 const char *proto_name(const struct tuple *t);	/* tcp, tcp6 */
 
 void print_table_header(void);
+/* With a NETNS column first (netns_label()), for flows of all namespaces. */
+void print_table_header_ns(bool netns);
 void print_flow_row(const struct flow *f);
 void flow_json(struct json *j, const char *key, const struct flow *f);
 

@@ -38,18 +38,22 @@ static int collect_cb(const struct nlmsghdr *nlh, void *data)
 		if (!fl->v)
 			die(1, "out of memory");
 	}
-	parse_flow(tb[TCPFSM_A_FLOW], &fl->v[fl->n++]);
+	parse_flow(tb[TCPFSM_A_FLOW], &fl->v[fl->n]);
+	parse_flow_netns(tb, &fl->v[fl->n++]);
 	return 0;
 }
 
-/* A table with its header, or a JSON array of flows, or (@one) the first flow alone. */
-static void print_flows(const struct flows *fl, bool json, bool one)
+/*
+ * A table with its header, or a JSON array of flows, or (@one) the first
+ * flow alone; @netns: with the NETNS column (all namespaces).
+ */
+static void print_flows(const struct flows *fl, bool json, bool one, bool netns)
 {
 	unsigned int i, n = one ? 1 : fl->n;
 	struct json j;
 
 	if (!json) {
-		print_table_header();
+		print_table_header_ns(netns);
 		for (i = 0; i < n; i++)
 			print_flow_row(&fl->v[i]);
 		return;
@@ -71,6 +75,7 @@ int list_main(int argc, char **argv)
 		FILTER_OPTIONS,
 		COMMON_OPTIONS,
 		TEST_KNOB_OPTIONS,
+		{ "all-namespaces", no_argument, NULL, 'A' },
 		{ NULL, 0, NULL, 0 },
 	};
 	char buf[MNL_SOCKET_BUFFER_SIZE];
@@ -79,14 +84,16 @@ int list_main(int argc, char **argv)
 	struct nlmsghdr *nlh;
 	struct filter f;
 	unsigned int tries;
-	bool json = false;
+	bool json = false, all = false;
 	struct nl nl;
 	int c, err;
 
 	filter_init(&f);
-	while ((c = next_option(argc, argv, FILTER_SHORT COMMON_SHORT, opts)) != -1) {
+	while ((c = next_option(argc, argv, FILTER_SHORT COMMON_SHORT "A", opts)) != -1) {
 		if (c == 'j')
 			json = true;
+		else if (c == 'A')
+			all = true;
 		else if (!filter_option(&f, c, optarg))
 			test_knob_option(&knobs, c, optarg);
 	}
@@ -106,16 +113,18 @@ int list_main(int argc, char **argv)
 		fl.n = 0;
 		nlh = genl_msg(buf, nl.family, TCPFSM_CMD_FLOW_GET, NLM_F_DUMP);
 		put_filter(nlh, &f);
+		if (all)
+			put_all_netns(nlh);
 		err = nl_talk(&nl, nlh, collect_cb, &fl);
 		if (err)
-			nl_fail(&nl, err, "list");
+			nl_fail(&nl, err, all ? "list --all-namespaces" : "list");
 		if (!nl.dump_intr)
 			break;
 	}
 	if (nl.dump_intr)
 		fprintf(stderr, "%s: note: the table kept changing during the dump; "
 			"a flow may be missing or shown twice\n", PROG_NAME);
-	print_flows(&fl, json, false);
+	print_flows(&fl, json, false, all);
 	free(fl.v);
 	return 0;
 }
@@ -194,7 +203,7 @@ int get_main(int argc, char **argv)
 		nl_fail(&nl, err, "get");
 	if (!fl.n)
 		die(1, "no reply");
-	print_flows(&fl, json, true);
+	print_flows(&fl, json, true, false);
 	free(fl.v);
 	return 0;
 }

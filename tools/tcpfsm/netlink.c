@@ -209,6 +209,11 @@ void nl_open(struct nl *nl)
 		die(1, "genetlink controller: %s", strerror(-err));
 }
 
+void put_all_netns(struct nlmsghdr *nlh)
+{
+	mnl_attr_put(nlh, TCPFSM_A_ALL_NETNS, 0, NULL);
+}
+
 void nl_get(struct nl *nl, uint8_t cmd, msg_cb cb, void *data, const char *what)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];

@@ -54,6 +54,14 @@ struct nlmsghdr *genl_msg(char *buf, uint16_t family, uint8_t cmd, uint16_t flag
  */
 int nl_talk(struct nl *nl, struct nlmsghdr *nlh, msg_cb cb, void *data);
 
+/*
+ * Ask for every namespace (TCPFSM_A_ALL_NETNS) in a FLOW_GET, STATS_GET or
+ * SUMMARY_GET dump request or an EVENT_SUBSCRIBE: the kernel allows it
+ * only from the initial namespace with CAP_NET_ADMIN (EPERM and its reason
+ * otherwise), and then names each message's namespace.
+ */
+void put_all_netns(struct nlmsghdr *nlh);
+
 /* A request of @cmd without attributes, its reply to @cb; dies naming @what on an error. */
 void nl_get(struct nl *nl, uint8_t cmd, msg_cb cb, void *data, const char *what);
 

@@ -1,11 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * A network namespace's name for people: what `ip netns` calls it, else
- * its inode number and a process in it, as lsns(8) shows them.
- *
- * A minimal version, written for `tcpfsm exporter` until the netns work
- * (tools/tcpfsm/netns.[ch] of the all-namespaces views) lands: that one
- * replaces this file whole, with the same signature.
+ * Naming network namespaces for people: the kernel says which namespace a
+ * message is about by its cookie (SO_NETNS_COOKIE) and its nsfs inode
+ * (/proc/PID/ns/net); these turn that into what `ip netns` and lsns show.
  */
 #ifndef TCPFSM_CLI_NETNS_H
 #define TCPFSM_CLI_NETNS_H
@@ -13,18 +10,25 @@
 #include <stdint.h>
 
 /*
- * The namespace's name under /run/netns, else "INO/PID:COMM" for a process
- * in it, else "INO".  @cookie (SO_NETNS_COOKIE's value) is not used yet.
- * Returns a static buffer, overwritten by the next call.
+ * The name under /run/netns whose nsfs inode is @ino ("ip netns" names);
+ * else "INO/PID:COMM" of the first process (lowest pid) in it, as lsns
+ * shows one; else "INO" alone (a namespace only a socket or a bind mount
+ * elsewhere keeps), or "cookie:COOKIE" when the inode is unknown (0).
+ * Looked up once per run and cached: the string stays valid until exit.
  */
 const char *netns_label(uint64_t cookie, uint32_t ino);
 
 /*
- * For a caller that runs for long (the exporter): forget what was learnt
- * of the namespaces, so that the next netns_label() looks again (names
- * added under /run/netns since, processes started since).  This version
- * keeps nothing between calls.
+ * For a caller that runs for long (the exporter): forget every label and
+ * scan, so that the next netns_label() looks again (names added under
+ * /run/netns since, processes started since, namespaces gone).
  */
 void netns_labels_forget(void);
+
+/* The caller's own namespace: its cookie (0 with -errno if the kernel has
+ * no SO_NETNS_COOKIE) and its inode (0 if /proc is not mounted).
+ */
+int netns_self_cookie(uint64_t *cookie);
+uint32_t netns_self_ino(void);
 
 #endif

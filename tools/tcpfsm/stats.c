@@ -10,6 +10,7 @@
 #include "common.h"
 #include "json.h"
 #include "netlink.h"
+#include "netns.h"
 #include "subcommands.h"
 
 static const struct tcpfsm_stat_desc stat_descs[__TCPFSM_A_STATS_MAX] = TCPFSM_STAT_DESCS;
@@ -48,23 +49,51 @@ static void by_reason_out(struct json *j, const char *name, const struct nlattr 
 		json_end(j);
 }
 
+struct stats_out {
+	bool json;
+	bool all;			/* every namespace: say whose, one after another */
+	unsigned int n;			/* namespaces printed */
+	struct json j;			/* all: the array of them */
+};
+
 static int stats_cb(const struct nlmsghdr *nlh, void *data)
 {
 	static const unsigned char kinds[] = {
 		TCPFSM_STAT_GAUGE, TCPFSM_STAT_COUNTER, TCPFSM_STAT_BY_REASON,
 	};
 	const struct nlattr *tb[TCPFSM_A_MAX + 1], *st[TCPFSM_A_STATS_MAX + 1];
-	struct json json, *j = *(bool *)data ? &json : NULL;
+	struct stats_out *o = data;
+	struct json json, *j = NULL;
 	unsigned int k, i;
 
 	index_msg(nlh, tb, TCPFSM_A_MAX);
 	if (!tb[TCPFSM_A_STATS])
 		return 0;
 	index_nest(tb[TCPFSM_A_STATS], st, TCPFSM_A_STATS_MAX);
-	if (j) {
-		json_init(j, stdout);
+	if (o->json) {
+		j = o->all ? &o->j : &json;
+		/* The array opens with its first element: an error prints none of it. */
+		if (!o->all || !o->n)
+			json_init(j, stdout);
+		if (o->all && !o->n)
+			json_array_lines(j, NULL);
 		json_object(j, NULL);
 	}
+	if (o->all) {
+		uint64_t cookie = get_u64(tb[TCPFSM_A_NETNS_COOKIE]);
+		uint32_t ino = get_u32(tb[TCPFSM_A_NETNS_INO]);
+
+		if (j) {
+			json_string(j, "netns", netns_label(cookie, ino));
+		} else {
+			if (o->n)
+				putchar('\n');
+			printf("%-24s %s\n", "netns", netns_label(cookie, ino));
+		}
+		stat_out(j, "netns_cookie", cookie);
+		stat_out(j, "netns_ino", ino);
+	}
+	o->n++;
 	for (k = 0; k < ARRAY_SIZE(kinds); k++) {
 		for (i = 0; i < ARRAY_SIZE(stat_descs); i++) {
 			const struct tcpfsm_stat_desc *d = &stat_descs[i];
@@ -85,12 +114,41 @@ static int stats_cb(const struct nlmsghdr *nlh, void *data)
 
 int stats_main(int argc, char **argv)
 {
-	bool json = json_only_options(argc, argv);
+	static const struct option opts[] = {
+		COMMON_OPTIONS,
+		{ "all-namespaces", no_argument, NULL, 'A' },
+		{ NULL, 0, NULL, 0 },
+	};
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct stats_out o = { 0 };
+	struct nlmsghdr *nlh;
 	struct nl nl;
+	int c, err;
 
+	while ((c = next_option(argc, argv, COMMON_SHORT "A", opts)) != -1) {
+		if (c == 'j')
+			o.json = true;
+		else if (c == 'A')
+			o.all = true;
+	}
 	nl_open(&nl);
 	if (optind < argc)
 		die(EXIT_USAGE, "stats: unexpected argument '%s'", argv[optind]);
-	nl_get(&nl, TCPFSM_CMD_STATS_GET, stats_cb, &json, "stats");
+	if (!o.all) {
+		nl_get(&nl, TCPFSM_CMD_STATS_GET, stats_cb, &o, "stats");
+		return 0;
+	}
+	/* Every namespace: a dump, one message each, in the kernel's list order. */
+	nlh = genl_msg(buf, nl.family, TCPFSM_CMD_STATS_GET, NLM_F_DUMP);
+	put_all_netns(nlh);
+	err = nl_talk(&nl, nlh, stats_cb, &o);
+	if (err)
+		nl_fail(&nl, err, "stats --all-namespaces");
+	if (o.json && !o.n) {
+		json_init(&o.j, stdout);
+		json_array_lines(&o.j, NULL);
+	}
+	if (o.json)
+		json_end(&o.j);
 	return 0;
 }

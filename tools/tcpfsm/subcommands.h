@@ -11,6 +11,7 @@ int get_main(int argc, char **argv);
 int watch_main(int argc, char **argv);
 int stats_main(int argc, char **argv);
 int config_main(int argc, char **argv);
+int summary_main(int argc, char **argv);
 int exporter_main(int argc, char **argv);
 
 #endif

@@ -2,10 +2,11 @@
 /*
  * tcpfsm: command line client of the tcpfsm generic netlink family.
  *
- *   tcpfsm list   [filters] [--json]
+ *   tcpfsm list   [filters] [-A] [--json]
  *   tcpfsm watch  [filters] [--json] [--groups new,change,destroy] [--initial]
- *   tcpfsm stats  [--json]
+ *   tcpfsm stats  [-A] [--json]
  *   tcpfsm config [--json] [key=value ...]
+ *   tcpfsm summary [--json] [-A|--all-namespaces]
  *   tcpfsm get    <client addr:port> <server addr:port> [--json]
  *   tcpfsm exporter [--listen ADDR:PORT] [-A|--all-namespaces]
  *   tcpfsm --version
@@ -26,6 +27,7 @@ static const struct {
 	{ "watch", watch_main },
 	{ "stats", stats_main },
 	{ "config", config_main },
+	{ "summary", summary_main },
 	{ "get", get_main },
 	{ "exporter", exporter_main },
 };
@@ -33,16 +35,18 @@ static const struct {
 void usage(FILE *o)
 {
 	fprintf(o,
-		"usage: tcpfsm list   [FILTER...] [--json]\n"
+		"usage: tcpfsm list   [FILTER...] [-A|--all-namespaces] [--json]\n"
 		"       tcpfsm watch  [FILTER...] [--json] [--groups new,change,destroy] [--initial]\n"
-		"       tcpfsm stats  [--json]\n"
+		"       tcpfsm stats  [-A|--all-namespaces] [--json]\n"
 		"       tcpfsm config [--json] [KEY=VALUE...]\n"
+		"       tcpfsm summary [--json] [-A|--all-namespaces]\n"
 		"       tcpfsm get    CLIENT-ADDR:PORT SERVER-ADDR:PORT [--json]\n"
 		"       tcpfsm exporter [--listen ADDR:PORT] [-A|--all-namespaces]\n"
 		"       tcpfsm --version\n"
 		"FILTER: --state S[,S..] --client-state S[,S..] --server-state S[,S..]\n"
-		"        --sport PORT --dport PORT --src PREFIX --dst PREFIX -4 -6\n"
-		"KEY: timeout_<state> (seconds), max_flows, netns_max_flows, pickup (0|1)\n"
+		"        --sport PORT --dport PORT --src PREFIX --dst PREFIX -4 -6 --stuck\n"
+		"KEY: timeout_<state>, stuck_<state> (seconds, 0: off), max_flows,\n"
+		"     netns_max_flows, pickup (0|1)\n"
 		"See tcpfsm(8).\n");
 }
 
