@@ -334,13 +334,3 @@ int tcpfsm_nl_summary_get_dumpit(struct sk_buff *skb, struct netlink_callback *c
 {
 	return -EOPNOTSUPP;
 }
-
-int tcpfsm_nl_event_subscribe_doit(struct sk_buff *skb, struct genl_info *info)
-{
-	return -EOPNOTSUPP;
-}
-
-int tcpfsm_nl_event_unsubscribe_doit(struct sk_buff *skb, struct genl_info *info)
-{
-	return -EOPNOTSUPP;
-}
