@@ -325,12 +325,23 @@ static void tcpfsm_nl_event(struct net *net, const struct tcpfsm_flow *flow,
 
 /* ---- the work: numbering and sending, in process context ---- */
 
+/*
+ * An skb for the @left events still to send, at most TCPFSM_EVENT_BATCH: a
+ * listener's receive buffer is charged the skb's whole size, so one event
+ * alone must not cost a batch's worth of it.
+ */
+unsigned int tcpfsm_ev_skb_size(unsigned int left)
+{
+	return min_t(unsigned int, max(left, 1U) * TCPFSM_EVENT_SIZE, TCPFSM_EVENT_BATCH);
+}
+
 /* Room for this many records per run: a longer queue is taken in turns. */
 #define TCPFSM_DRAIN_BATCH	128
 
 struct tcpfsm_mc_batch {
 	struct sk_buff *skb;
 	unsigned int n;			/* events in skb */
+	unsigned int left;		/* events of the group still to come in this run */
 };
 
 static void tcpfsm_mc_send(struct tcpfsm_nl_net *nn, int group, struct tcpfsm_mc_batch *b)
@@ -354,7 +365,7 @@ static void tcpfsm_mc_send(struct tcpfsm_nl_net *nn, int group, struct tcpfsm_mc
 static bool tcpfsm_mc_fill(struct tcpfsm_mc_batch *b, const struct tcpfsm_ev_rec *rec, u32 seq)
 {
 	if (!b->skb) {
-		b->skb = genlmsg_new(TCPFSM_EVENT_BATCH, GFP_KERNEL);
+		b->skb = genlmsg_new(tcpfsm_ev_skb_size(b->left), GFP_KERNEL);
 		if (!b->skb)
 			return false;
 	}
@@ -367,6 +378,7 @@ static bool tcpfsm_mc_fill(struct tcpfsm_mc_batch *b, const struct tcpfsm_ev_rec
 static void tcpfsm_mc_add(struct tcpfsm_nl_net *nn, int group, struct tcpfsm_mc_batch *b,
 			  const struct tcpfsm_ev_rec *rec, u32 seq)
 {
+	b->left--;
 	if (tcpfsm_mc_fill(b, rec, seq))
 		return;
 	if (b->n) {
@@ -395,6 +407,8 @@ static void tcpfsm_mc_deliver(struct tcpfsm_nl_net *nn, struct tcpfsm_ev_rec **r
 
 	for (g = 0; g < __TCPFSM_NLGRP_MAX; g++)
 		listens[g] = genl_has_listeners(&tcpfsm_genl_family, nn->net, g);
+	for (i = 0; i < n; i++)
+		b[tcpfsm_ev_group(recs[i]->ev.type)].left++;
 	for (i = 0; i < n; i++) {
 		g = tcpfsm_ev_group(recs[i]->ev.type);
 		if (!listens[g])

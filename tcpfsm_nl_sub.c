@@ -145,10 +145,10 @@ static void tcpfsm_uc_send(struct net *net, struct tcpfsm_sub *sub, struct tcpfs
 }
 
 static bool tcpfsm_uc_fill(struct tcpfsm_uc_batch *b, const struct tcpfsm_ev_rec *rec,
-			   u32 seq, const struct net *tag)
+			   u32 seq, const struct net *tag, unsigned int left)
 {
 	if (!b->skb) {
-		b->skb = genlmsg_new(TCPFSM_EVENT_BATCH, GFP_KERNEL);
+		b->skb = genlmsg_new(tcpfsm_ev_skb_size(left), GFP_KERNEL);
 		if (!b->skb)
 			return false;
 	}
@@ -169,11 +169,12 @@ static bool tcpfsm_sub_deliver_one(struct net *net, struct tcpfsm_sub *sub,
 	for (i = 0; i < n && !b.gone; i++) {
 		if (!tcpfsm_sub_match(sub, recs[i]))
 			continue;
-		if (tcpfsm_uc_fill(&b, recs[i], ++sub->seq, tag))
+		/* At most n - i to come: unicast skbs are trimmed to fit anyway. */
+		if (tcpfsm_uc_fill(&b, recs[i], ++sub->seq, tag, n - i))
 			continue;
 		if (b.n) {
 			tcpfsm_uc_send(net, sub, &b);
-			if (b.gone || tcpfsm_uc_fill(&b, recs[i], sub->seq, tag))
+			if (b.gone || tcpfsm_uc_fill(&b, recs[i], sub->seq, tag, n - i))
 				continue;
 		}
 		/* No memory: lost, and numbered, so the gap tells. */

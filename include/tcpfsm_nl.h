@@ -100,8 +100,9 @@ int tcpfsm_ev_group(u8 type);
 int tcpfsm_nl_fill_event(struct sk_buff *skb, const struct tcpfsm_ev_rec *rec, u32 seq,
 			 const struct net *netns);
 
-/* The size of the skbs events are batched into. */
+/* The size of the skbs events are batched into, at most. */
 #define TCPFSM_EVENT_BATCH	(16 * 1024)
+unsigned int tcpfsm_ev_skb_size(unsigned int left);
 
 /* tcpfsm_nl_event.c */
 int tcpfsm_nl_event_init(void);
