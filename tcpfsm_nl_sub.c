@@ -50,7 +50,8 @@ struct tcpfsm_sub {
 struct tcpfsm_sub_net {
 	struct mutex lock;		/* writers of @subs; the work delivering to them */
 	struct list_head subs;		/* this namespace's own subscriptions */
-	atomic_t n;			/* and its all-netns ones: at most TCPFSM_SUBSCRIPTIONS_MAX */
+	/* Its own and its all-netns ones: at most TCPFSM_SUBSCRIPTIONS_MAX. */
+	atomic_t n;
 };
 
 static LIST_HEAD(tcpfsm_allns_subs);
@@ -76,7 +77,8 @@ static int tcpfsm_sub_all_netns_ok(struct sk_buff *skb, const struct net *net,
 		return -EPERM;
 	}
 	if (!netlink_capable(skb, CAP_NET_ADMIN)) {
-		NL_SET_ERR_MSG(extack, "all-netns needs CAP_NET_ADMIN in the initial user namespace");
+		NL_SET_ERR_MSG(extack,
+			       "all-netns needs CAP_NET_ADMIN in the initial user namespace");
 		return -EPERM;
 	}
 	return 0;

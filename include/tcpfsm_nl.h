@@ -126,7 +126,6 @@ void tcpfsm_sub_dropped(struct net *net, const struct tcpfsm_ev_rec *rec);
 /* The work: send @n records of @net, in order, to the subscriptions. */
 void tcpfsm_sub_deliver(struct net *net, struct tcpfsm_ev_rec **recs, unsigned int n);
 
-
 /*
  * A dump's reading of the tombstone ring, a batch at a time: the ring goes
  * on while the dump runs, so a dump costs the same at any ring size.
