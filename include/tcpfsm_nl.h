@@ -100,8 +100,13 @@ int tcpfsm_ev_group(u8 type);
 int tcpfsm_nl_fill_event(struct sk_buff *skb, const struct tcpfsm_ev_rec *rec, u32 seq,
 			 const struct net *netns);
 
-/* The size of the skbs events are batched into, at most. */
-#define TCPFSM_EVENT_BATCH	(16 * 1024)
+/*
+ * The payload of the skbs events are batched into, at most: their data
+ * and skb_shared_info fill a 16 KiB slab object exactly (16 KiB of
+ * payload would take a 32 KiB one, and a listener's buffer is charged
+ * all of it).
+ */
+#define TCPFSM_EVENT_BATCH	(SKB_WITH_OVERHEAD(16384) - NLMSG_HDRLEN - GENL_HDRLEN)
 unsigned int tcpfsm_ev_skb_size(unsigned int left);
 
 /* tcpfsm_nl_event.c */

@@ -15,6 +15,7 @@
 #include <inttypes.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -52,22 +53,38 @@ static void on_signal(int sig)
 		got_term = 1;
 }
 
+/* The time's seconds, formatted once a second: events come many a second. */
+static const char *time_secs(time_t sec, bool utc)
+{
+	static char b[2][32];
+	static time_t last[2] = { -1, -1 };
+	struct tm tm;
+
+	if (sec != last[utc]) {
+		if (utc) {
+			gmtime_r(&sec, &tm);
+			strftime(b[1], sizeof(b[1]), "%Y-%m-%dT%H:%M:%S", &tm);
+		} else {
+			localtime_r(&sec, &tm);
+			strftime(b[0], sizeof(b[0]), "%H:%M:%S", &tm);
+		}
+		last[utc] = sec;
+	}
+	return b[utc];
+}
+
 void print_time(struct json *j)
 {
 	struct timespec ts;
-	struct tm tm;
-	char b[32], t[48];
+	char t[48];
 
 	clock_gettime(CLOCK_REALTIME, &ts);
 	if (j) {
-		gmtime_r(&ts.tv_sec, &tm);
-		strftime(b, sizeof(b), "%Y-%m-%dT%H:%M:%S", &tm);
-		snprintf(t, sizeof(t), "%s.%03ldZ", b, ts.tv_nsec / 1000000);
+		snprintf(t, sizeof(t), "%s.%03ldZ", time_secs(ts.tv_sec, true),
+			 ts.tv_nsec / 1000000);
 		json_string(j, "time", t);
 	} else {
-		localtime_r(&ts.tv_sec, &tm);
-		strftime(b, sizeof(b), "%H:%M:%S", &tm);
-		printf("%s.%03ld", b, ts.tv_nsec / 1000000);
+		printf("%s.%03ld", time_secs(ts.tv_sec, false), ts.tv_nsec / 1000000);
 	}
 }
 
@@ -541,8 +558,11 @@ int watch_main(int argc, char **argv)
 	struct nl nl;
 
 	parse_watch_options(&w, argc, argv);
-	/* One write per batch of events, not one per line. */
+	/* One write per batch of events, not one per line; and no lock
+	 * taken per character: we have one thread.
+	 */
 	setvbuf(stdout, NULL, _IOFBF, OUT_BUFSZ);
+	__fsetlocking(stdout, FSETLOCKING_BYCALLER);
 	nl_open(&nl);
 	w.nl = &nl;
 	if (optind < argc)

@@ -32,7 +32,8 @@ struct vflow {
 	bool mark;
 };
 
-#define VBUCKETS	4096
+/* A table of a million flows (TIME-WAIT lasts minutes) keeps short chains. */
+#define VBUCKETS	(1U << 18)
 
 static struct vflow *view[VBUCKETS];
 static unsigned int view_n;
