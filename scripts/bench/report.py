@@ -156,7 +156,7 @@ for lis, _ in EV_LISTENERS:
     for r in sorted(int(mt.group(1)) for k in raw
                     for mt in [re.match(rf"^ev_{lis}_r(\d+)_lost$", k)] if mt):
         steps.append({"target": r, **{w: num(f"ev_{lis}_r{r}_{w}")
-                                      for w in ("conns", "achieved", "new", "events", "lost")}})
+                                      for w in ("conns", "achieved", "new", "events", "lost", "listener_cpu_ms")}})
     ev_steps[lis] = steps
     m[f"ev_{lis}_churn_limited"] = bool(num(f"ev_{lis}_churn_limited"))
     per = [st["events"] / st["conns"] for st in steps if st["conns"] and st["events"] is not None]
@@ -330,15 +330,16 @@ if rates:
 if any(ev_steps.values()):
     out += ["", "Listeners on the same loopback churn, default settings, a fresh listener "
             "at each paced rate (scripts/bench/vm-events):", "",
-            "| listener | target conn/s | achieved | connections | NEW seen | events | lost |",
-            "|---|---:|---:|---:|---:|---:|---:|"]
+            "| listener | target conn/s | achieved | connections | NEW seen | events | lost | listener CPU ms |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|"]
     for lis, name in EV_LISTENERS:
         for st in ev_steps[lis]:
             out.append(f"| {name} | {st['target']} | {fmt(st['achieved'])} | {fmt(st['conns'])} | "
-                       f"{fmt(st['new'])} | {fmt(st['events'])} | {fmt(st['lost'])} |")
+                       f"{fmt(st['new'])} | {fmt(st['events'])} | {fmt(st['lost'])} | "
+                       f"{fmt(st['listener_cpu_ms'])} |")
         if m[f"ev_{lis}_churn_limited"]:
-            out.append(f"| {name} | (the churn itself topped out: the listener kept up "
-                       f"with all it could make) | | | | | |")
+            out.append(f"| {name} | (never lost: the churn, not the listener, set its "
+                       f"limit) | | | | | | |")
 if m["fsm_top_lines"]:
     out += ["", "Top FSM costs (callgrind, self instructions per segment by source line):", "",
             "| Ir/seg | share | line |", "|---:|---:|---|"]
