@@ -376,15 +376,3 @@ void tcpfsm_netlink_uninit(void)
 	genl_unregister_family(&tcpfsm_genl_family);
 	tcpfsm_nl_event_uninit();
 }
-
-/* ---- not built yet: the next commits fill these in ---- */
-
-int tcpfsm_nl_event_subscribe_doit(struct sk_buff *skb, struct genl_info *info)
-{
-	return -EOPNOTSUPP;
-}
-
-int tcpfsm_nl_event_unsubscribe_doit(struct sk_buff *skb, struct genl_info *info)
-{
-	return -EOPNOTSUPP;
-}

@@ -2,17 +2,25 @@
 /*
  * Inside the netlink side: what its files share.  tcpfsm_netlink.c has the
  * family and the do requests, tcpfsm_nl_dump.c the FLOW_GET dump,
- * tcpfsm_nl_event.c the events (sequence numbers, the tombstone ring,
- * multicast), tcpfsm_nl_msg.c the attributes both build and parse, and
- * tcpfsm_nl_summary.c SUMMARY_GET.
+ * tcpfsm_nl_event.c the events (the queue from the packet path, sequence
+ * numbers, the tombstone ring, multicast), tcpfsm_nl_sub.c the per-socket
+ * subscriptions, tcpfsm_nl_msg.c the attributes both build and parse,
+ * tcpfsm_nl_summary.c SUMMARY_GET and tcpfsm_nl_netns.c the host-wide view.
  *
- * Locking: the event side's ev_lock and ring_lock nest inside a flow's lock
- * (events come from the table with it held), never the other way round.
+ * Locking: the event side's ring_lock nests inside a flow's lock (events
+ * come from the table with it held), never the other way round.  The
+ * packet path takes no other lock: it puts a record on the namespace's
+ * lockless queue, and a work item, in process context, numbers and sends.
+ * The work's deliver_mutex serialises numbering and sending per namespace;
+ * inside it a namespace's subscription mutex, then the all-namespaces
+ * subscription mutex (tcpfsm_nl_sub.c), are taken, never the other way.
  */
 #ifndef _TCPFSM_NL_H
 #define _TCPFSM_NL_H
 
+#include <linux/llist.h>
 #include <net/genetlink.h>
+#include "tcpfsm_event.h"
 #include "tcpfsm_table.h"
 #include "generated/netlink.h"
 
@@ -80,6 +88,34 @@ bool tcpfsm_filter_match(const struct tcpfsm_filter *f, const struct tcpfsm_flow
  */
 int tcpfsm_nl_put_summary(struct sk_buff *skb, struct net *net);
 
+/*
+ * One event as the packet path left it for the work: the flow after the
+ * event, copied under the flow's lock, so the work needs no flow.
+ */
+struct tcpfsm_ev_rec {
+	struct llist_node node;
+	struct tcpfsm_event ev;
+	struct tcpfsm_flow_info fi;
+};
+
+/* The multicast group, and the command, of an event type. */
+int tcpfsm_ev_group(u8 type);
+/*
+ * One event message of @rec with sequence number @seq; with @netns (an
+ * all-namespaces subscription) tagged with that namespace's identity.
+ */
+int tcpfsm_nl_fill_event(struct sk_buff *skb, const struct tcpfsm_ev_rec *rec, u32 seq,
+			 const struct net *netns);
+
+/*
+ * The payload of the skbs events are batched into, at most: their data
+ * and skb_shared_info fill a 16 KiB slab object exactly (16 KiB of
+ * payload would take a 32 KiB one, and a listener's buffer is charged
+ * all of it).
+ */
+#define TCPFSM_EVENT_BATCH	(SKB_WITH_OVERHEAD(16384) - NLMSG_HDRLEN - GENL_HDRLEN)
+unsigned int tcpfsm_ev_skb_size(unsigned int left);
+
 /* tcpfsm_nl_event.c */
 int tcpfsm_nl_event_init(void);
 void tcpfsm_nl_event_uninit(void);
@@ -91,6 +127,16 @@ void tcpfsm_nl_event_detach(void);
 void tcpfsm_nl_marks(struct net *net, u32 seq[__TCPFSM_NLGRP_MAX], u64 *gen);
 /* Destroys so far: a dump crossing one may skip or repeat a flow. */
 unsigned int tcpfsm_nl_destroys(struct net *net);
+
+/* tcpfsm_nl_sub.c: subscriptions (EVENT_SUBSCRIBE) */
+int tcpfsm_nl_sub_init(void);
+void tcpfsm_nl_sub_uninit(void);
+/* Packet path, RCU: whether any subscription may want @net's events. */
+bool tcpfsm_sub_wanted(struct net *net);
+/* Packet path, RCU: an event of @net dropped at the queue's limit. */
+void tcpfsm_sub_dropped(struct net *net, const struct tcpfsm_ev_rec *rec);
+/* The work: send @n records of @net, in order, to the subscriptions. */
+void tcpfsm_sub_deliver(struct net *net, struct tcpfsm_ev_rec **recs, unsigned int n);
 
 /*
  * A dump's reading of the tombstone ring, a batch at a time: the ring goes

@@ -4,6 +4,9 @@
  *   netload serve PORT              accept and close at once, forever
  *   netload conn IP PORT SECONDS    connect/read EOF/close in a loop; prints
  *                                   "conns N" and "conn_per_s R"
+ *   netload churn IP PORT RATE SECS as conn, paced at RATE connections a
+ *                                   second; prints "conns N", "conn_fail N"
+ *                                   and "conn_per_s R" (what it reached)
  *   netload syn SRCNET DST PORT N   N crafted SYNs over a raw socket, each
  *                                   from a different source (10.SRCNET.x.y,
  *                                   port varies); prints "syn_per_s R"
@@ -96,6 +99,38 @@ static int conn(const char *ip, int port, double secs)
 		close(s);
 		t = now();
 	} while (t - t0 < secs);
+	printf("conns %lu\nconn_fail %lu\nconn_per_s %.1f\n", n, fail, n / (t - t0));
+	return 0;
+}
+
+static int churn(const char *ip, int port, double rate, double secs)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(port) };
+	unsigned long n = 0, fail = 0;
+	double t0 = now(), t = t0, due;
+	char buf[16];
+	int s;
+
+	inet_pton(AF_INET, ip, &a.sin_addr);
+	while (t - t0 < secs) {
+		/* The next connection is due at t0 + n / rate: ahead, wait. */
+		due = t0 + (n + fail) / rate;
+		if (due > t) {
+			struct timespec ts = { (time_t)(due - t), (long)((due - t) * 1e9) % 1000000000L };
+
+			nanosleep(&ts, NULL);
+		}
+		s = socket(AF_INET, SOCK_STREAM, 0);
+		if (connect(s, (void *)&a, sizeof(a)) == 0) {
+			while (read(s, buf, sizeof(buf)) > 0)
+				;
+			n++;
+		} else {
+			fail++;
+		}
+		close(s);
+		t = now();
+	}
 	printf("conns %lu\nconn_fail %lu\nconn_per_s %.1f\n", n, fail, n / (t - t0));
 	return 0;
 }
@@ -272,10 +307,12 @@ int main(int argc, char **argv)
 		return serve(atoi(argv[2]));
 	if (argc == 5 && !strcmp(argv[1], "conn"))
 		return conn(argv[2], atoi(argv[3]), atof(argv[4]));
+	if (argc == 6 && !strcmp(argv[1], "churn"))
+		return churn(argv[2], atoi(argv[3]), atof(argv[4]), atof(argv[5]));
 	if ((argc == 6 || argc == 7) && (!strcmp(argv[1], "syn") || !strcmp(argv[1], "seg")))
 		return craft(!strcmp(argv[1], "syn"), atoi(argv[2]), argv[3], atoi(argv[4]),
 			     strtoul(argv[5], NULL, 0), argc == 7 ? argv[6] : NULL);
-	fprintf(stderr, "usage: netload serve PORT | conn IP PORT SECS | "
+	fprintf(stderr, "usage: netload serve PORT | conn IP PORT SECS | churn IP PORT RATE SECS | "
 		"{syn|seg} NET DST PORT N [SNMP]\n");
 	return 2;
 }

@@ -151,6 +151,24 @@ for r in sorted(int(mt.group(1)) for k in raw for mt in [re.match(r"^rate(\d+)_e
 m["events_rates"] = rates
 m["events_per_s_before_loss"] = best
 
+# Listeners head to head (scripts/bench/vm-events): the loopback churn's
+# rate each follows without loss, on default settings.
+EV_LISTENERS = (("tcpfsm", "tcpfsm watch --json"), ("conntrack", "conntrack -E"))
+ev_steps = {}
+for lis, _ in EV_LISTENERS:
+    m[f"ev_{lis}_max_rate"] = num(f"ev_{lis}_max_rate")
+    steps = []
+    for r in sorted(int(mt.group(1)) for k in raw
+                    for mt in [re.match(rf"^ev_{lis}_r(\d+)_lost$", k)] if mt):
+        steps.append({"target": r, **{w: num(f"ev_{lis}_r{r}_{w}")
+                                      for w in ("conns", "achieved", "new", "events", "lost", "listener_cpu_ms")}})
+    ev_steps[lis] = steps
+    m[f"ev_{lis}_churn_limited"] = bool(num(f"ev_{lis}_churn_limited"))
+    per = [st["events"] / st["conns"] for st in steps if st["conns"] and st["events"] is not None]
+    m[f"ev_{lis}_events_per_conn"] = sum(per) / len(per) if per else None
+m["ev_steps"] = ev_steps
+m["ev_rate_ratio"] = ratio(m["ev_tcpfsm_max_rate"], m["ev_conntrack_max_rate"])
+
 # Top costs from the callgrind annotation (self instructions per source line).
 top = []
 try:
@@ -334,6 +352,11 @@ rows = [
     ("1M flows with acct=0 (MiB)", "mem_acct0_1m_flows_mb", "< 160 MB", le("mem_acct0_1m_flows_mb", 160e6 / 2**20)),
     ("nf_conntrack slab object (bytes, + extensions)", "mem_ct_objsize", "", None),
     ("Events/s to one `tcpfsm watch --json` before loss", "events_per_s_before_loss", "", None),
+    ("Loopback churn followed without loss: `tcpfsm watch --json` (conn/s)", "ev_tcpfsm_max_rate", "", None),
+    ("Loopback churn followed without loss: `conntrack -E` (conn/s)", "ev_conntrack_max_rate", "", None),
+    ("  events per connection: tcpfsm", "ev_tcpfsm_events_per_conn", "", None),
+    ("  events per connection: conntrack", "ev_conntrack_events_per_conn", "", None),
+    ("Churn followed without loss: tcpfsm / conntrack", "ev_rate_ratio", "≥ 4", ge("ev_rate_ratio", 4)),
     ("Exporter scrape (GET /metrics), 1k flows (µs wall, TCG, median of 200)", "scrape_us_1k", "", None),
     ("Exporter scrape, 1M flows (µs wall, TCG, median of 200)", "scrape_us_1m", "", None),
     ("Exporter CPU per scrape, 1k flows (µs, user + system, TCG)", "scrape_cpu_us_1k", "", None),
@@ -372,6 +395,19 @@ if rates:
             "| target/s | achieved/s | delivered | lost |", "|---:|---:|---:|---:|"]
     for r in rates:
         out.append(f"| {r['target']} | {fmt(r['achieved'])} | {fmt(r['delivered'])} | {fmt(r['lost'])} |")
+if any(ev_steps.values()):
+    out += ["", "Listeners on the same loopback churn, default settings, a fresh listener "
+            "at each paced rate (scripts/bench/vm-events):", "",
+            "| listener | target conn/s | achieved | connections | NEW seen | events | lost | listener CPU ms |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|"]
+    for lis, name in EV_LISTENERS:
+        for st in ev_steps[lis]:
+            out.append(f"| {name} | {st['target']} | {fmt(st['achieved'])} | {fmt(st['conns'])} | "
+                       f"{fmt(st['new'])} | {fmt(st['events'])} | {fmt(st['lost'])} | "
+                       f"{fmt(st['listener_cpu_ms'])} |")
+        if m[f"ev_{lis}_churn_limited"]:
+            out.append(f"| {name} | (never lost: the churn, not the listener, set its "
+                       f"limit) | | | | | | |")
 if m["fsm_top_lines"]:
     out += ["", "Top FSM costs (callgrind, self instructions per segment by source line):", "",
             "| Ir/seg | share | line |", "|---:|---:|---|"]

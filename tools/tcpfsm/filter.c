@@ -6,12 +6,45 @@
 
 #include "filter.h"
 
-static const struct option filter_options[] = { FILTER_OPTIONS };
+static const struct option filter_options[] = { FILTER_OPTIONS, EVENT_FILTER_OPTIONS };
 
 void filter_init(struct filter *f)
 {
 	memset(f, 0, sizeof(*f));
 	f->port[0] = f->port[1] = -1;
+	f->endpoint = -1;
+}
+
+bool filter_any(const struct filter *f)
+{
+	struct filter none;
+
+	filter_init(&none);
+	return memcmp(f, &none, sizeof(none)) != 0;
+}
+
+static uint32_t parse_events(const char *arg)
+{
+	static const char *const names[] = { "new", "change", "destroy", "stuck" };
+	char *copy = strdup(arg), *tok, *save = NULL;
+	uint32_t mask = 0;
+	size_t i;
+
+	if (!copy)
+		die(1, "out of memory");
+	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		for (i = 0; i < ARRAY_SIZE(names); i++)
+			if (!strcmp(tok, names[i]))
+				break;
+		if (i == ARRAY_SIZE(names))
+			die(EXIT_USAGE, "bad filter: --events: unknown event '%s' "
+			    "(new, change, destroy, stuck)", tok);
+		mask |= 1U << i;
+	}
+	free(copy);
+	if (!mask)
+		die(EXIT_USAGE, "bad filter: --events: no event given");
+	return mask;
 }
 
 /* "--state" for OPT_STATE, as error messages name an option. */
@@ -133,6 +166,24 @@ bool filter_option(struct filter *f, int c, const char *arg)
 	case OPT_STUCK:
 		f->stuck = true;
 		break;
+	case OPT_EVENTS:
+		f->events = parse_events(arg);
+		break;
+	case OPT_ENDPOINT:
+		if (!strcmp(arg, "client"))
+			f->endpoint = TCPFSM_CLIENT;
+		else if (!strcmp(arg, "server"))
+			f->endpoint = TCPFSM_SERVER;
+		else
+			die(EXIT_USAGE, "bad filter: --endpoint: '%s' is neither client nor server",
+			    arg);
+		break;
+	case OPT_FROM:
+		f->from = parse_state_list(arg, option_name(c));
+		break;
+	case OPT_TO:
+		f->to = parse_state_list(arg, option_name(c));
+		break;
 	default:
 		return false;
 	}
@@ -179,8 +230,8 @@ bool filter_match(const struct filter *f, const struct flow *fl)
 		return false;
 	if (f->family && f->family != fl->t.family)
 		return false;
-	if (f->stuck && !(fl->flags & (1U << TCPFSM_FLOW_CLIENT_STUCK |
-				       1U << TCPFSM_FLOW_SERVER_STUCK)))
+	if (f->stuck && !(fl->flags & ((1U << TCPFSM_FLOW_CLIENT_STUCK) |
+				       (1U << TCPFSM_FLOW_SERVER_STUCK))))
 		return false;
 	for (i = 0; i < 2; i++) {
 		if (f->states[1 + i] && !(st[i] & f->states[1 + i]))
@@ -203,7 +254,7 @@ static void put_prefix(struct nlmsghdr *nlh, int type, const struct prefix *p)
 	mnl_attr_nest_end(nlh, n);
 }
 
-void put_filter(struct nlmsghdr *nlh, const struct filter *f)
+static void put_filter_attrs(struct nlmsghdr *nlh, const struct filter *f)
 {
 	static const uint16_t state_attr[3] = {
 		TCPFSM_A_FILTER_STATE_MASK, TCPFSM_A_FILTER_CLIENT_STATE_MASK,
@@ -215,7 +266,6 @@ void put_filter(struct nlmsghdr *nlh, const struct filter *f)
 	static const uint16_t prefix_attr[2] = {
 		TCPFSM_A_FILTER_CLIENT_PREFIX, TCPFSM_A_FILTER_SERVER_PREFIX,
 	};
-	struct nlattr *n = mnl_attr_nest_start(nlh, TCPFSM_A_FILTER);
 	int i;
 
 	for (i = 0; i < 3; i++)
@@ -231,5 +281,28 @@ void put_filter(struct nlmsghdr *nlh, const struct filter *f)
 			put_prefix(nlh, prefix_attr[i], &f->prefix[i]);
 	if (f->stuck)
 		mnl_attr_put(nlh, TCPFSM_A_FILTER_STUCK, 0, NULL);
+}
+
+void put_filter(struct nlmsghdr *nlh, const struct filter *f)
+{
+	struct nlattr *n = mnl_attr_nest_start(nlh, TCPFSM_A_FILTER);
+
+	put_filter_attrs(nlh, f);
+	mnl_attr_nest_end(nlh, n);
+}
+
+void put_event_filter(struct nlmsghdr *nlh, const struct filter *f)
+{
+	struct nlattr *n = mnl_attr_nest_start(nlh, TCPFSM_A_FILTER);
+
+	put_filter_attrs(nlh, f);
+	if (f->events)
+		mnl_attr_put_u32(nlh, TCPFSM_A_FILTER_EVENTS, f->events);
+	if (f->endpoint >= 0)
+		mnl_attr_put_u8(nlh, TCPFSM_A_FILTER_ENDPOINT, (uint8_t)f->endpoint);
+	if (f->from)
+		mnl_attr_put_u32(nlh, TCPFSM_A_FILTER_FROM_STATE_MASK, f->from);
+	if (f->to)
+		mnl_attr_put_u32(nlh, TCPFSM_A_FILTER_TO_STATE_MASK, f->to);
 	mnl_attr_nest_end(nlh, n);
 }

@@ -30,7 +30,11 @@ struct filter {
 	int port[2];			/* -1: any */
 	struct prefix prefix[2];
 	uint8_t family;			/* 0: both */
-	bool stuck;			/* --stuck: only flows with a stuck endpoint */
+	bool stuck;			/* --stuck: a stuck endpoint */
+	/* Events only (EVENT_FILTER_OPTIONS, watch): the kernel applies them. */
+	uint32_t events;		/* TCPFSM_EVENT_MASK_*; 0: all */
+	int endpoint;			/* change and stuck events of it; -1: either */
+	uint32_t from, to;		/* change events' old and new states; 0: any */
 };
 
 #define FILTER_SHORT	"46"
@@ -44,13 +48,24 @@ struct filter {
 	{ "dst", required_argument, NULL, OPT_DST },			\
 	{ "stuck", no_argument, NULL, OPT_STUCK }
 
+/* What watch takes besides, for the kernel's event filter. */
+#define EVENT_FILTER_OPTIONS						\
+	{ "events", required_argument, NULL, OPT_EVENTS },		\
+	{ "endpoint", required_argument, NULL, OPT_ENDPOINT },		\
+	{ "from", required_argument, NULL, OPT_FROM },			\
+	{ "to", required_argument, NULL, OPT_TO }
+
 void filter_init(struct filter *f);
 /* Takes option @c if it is a filter's; dies on a bad filter. */
 bool filter_option(struct filter *f, int c, const char *arg);
 /* After the last option: dies on filters that contradict each other. */
 void filter_check(const struct filter *f);
 
+/* Whether any filter option was given. */
+bool filter_any(const struct filter *f);
 bool filter_match(const struct filter *f, const struct flow *fl);
 void put_filter(struct nlmsghdr *nlh, const struct filter *f);
+/* The same, with the event-only parts: an EVENT_SUBSCRIBE's filter. */
+void put_event_filter(struct nlmsghdr *nlh, const struct filter *f);
 
 #endif

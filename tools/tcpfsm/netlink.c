@@ -14,6 +14,7 @@ const char *const group_names[NGRP] = {
 	[GRP_NEW] = TCPFSM_MCGRP_NEW,
 	[GRP_CHANGE] = TCPFSM_MCGRP_CHANGE,
 	[GRP_DESTROY] = TCPFSM_MCGRP_DESTROY,
+	[GRP_STUCK] = TCPFSM_MCGRP_STUCK,
 };
 
 /* The kernel's extended ACK message among @nlh's attributes from @off. */

@@ -14,7 +14,9 @@
 #include "tcpfsm_names.h"
 
 /* The family's multicast groups, as watch subscribes to them. */
-enum { GRP_NEW, GRP_CHANGE, GRP_DESTROY, NGRP };
+enum { GRP_NEW, GRP_CHANGE, GRP_DESTROY, GRP_STUCK, NGRP };
+/* The groups whose numbers a dump's header reports (TCPFSM_A_DUMP_SEQ_*). */
+#define NGRP_MARKED	3
 extern const char *const group_names[NGRP];
 
 struct nl {

@@ -3,7 +3,8 @@
  * tcpfsm: command line client of the tcpfsm generic netlink family.
  *
  *   tcpfsm list   [filters] [-A] [--json]
- *   tcpfsm watch  [filters] [--json] [--groups new,change,destroy] [--initial]
+ *   tcpfsm watch  [filters] [event filters] [-A] [--json] [--groups G,..] [--initial]
+ *                 [--buffer-size N]
  *   tcpfsm stats  [-A] [--json]
  *   tcpfsm config [--json] [key=value ...]
  *   tcpfsm summary [--json] [-A|--all-namespaces]
@@ -36,7 +37,8 @@ void usage(FILE *o)
 {
 	fprintf(o,
 		"usage: tcpfsm list   [FILTER...] [-A|--all-namespaces] [--json]\n"
-		"       tcpfsm watch  [FILTER...] [--json] [--groups new,change,destroy] [--initial]\n"
+		"       tcpfsm watch  [FILTER...] [EVENT-FILTER...] [-A|--all-namespaces] [--json]\n"
+		"                     [--groups new,change,destroy,stuck] [--initial] [--buffer-size N]\n"
 		"       tcpfsm stats  [-A|--all-namespaces] [--json]\n"
 		"       tcpfsm config [--json] [KEY=VALUE...]\n"
 		"       tcpfsm summary [--json] [-A|--all-namespaces]\n"
@@ -45,6 +47,8 @@ void usage(FILE *o)
 		"       tcpfsm --version\n"
 		"FILTER: --state S[,S..] --client-state S[,S..] --server-state S[,S..]\n"
 		"        --sport PORT --dport PORT --src PREFIX --dst PREFIX -4 -6 --stuck\n"
+		"EVENT-FILTER: --events new,change,destroy,stuck --endpoint client|server\n"
+		"        --from S[,S..] --to S[,S..]\n"
 		"KEY: timeout_<state>, stuck_<state> (seconds, 0: off), max_flows,\n"
 		"     netns_max_flows, pickup (0|1)\n"
 		"See tcpfsm(8).\n");

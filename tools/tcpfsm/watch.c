@@ -4,10 +4,18 @@
  * then a full dump for the view (watch_sync.c), then events applied to it
  * in sequence; losses are counted from the sequence numbers and repaired
  * with dumps.  SIGUSR1 prints the view.
+ *
+ * Without a filter it joins the multicast groups; with one (or -A) it
+ * subscribes (EVENT_SUBSCRIBE), so the kernel sends only what matches,
+ * numbered in the subscription's own sequence.  It reads many datagrams a
+ * call, many events each, and writes its output a batch at a time.
  */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <inttypes.h>
+#include <poll.h>
 #include <signal.h>
+#include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -15,6 +23,7 @@
 #include <linux/genetlink.h>
 #include <linux/netlink.h>
 
+#include "netns.h"
 #include "subcommands.h"
 #include "watch.h"
 
@@ -24,6 +33,13 @@
 
 /* Test-only: the receive buffer SIGUSR2 restores (the kernel's default, 208 KiB). */
 #define DEFAULT_RCVBUF	212992
+
+/* Datagrams read per call, and room for each (the kernel's are 16 KiB). */
+#define READ_VLEN	32
+#define READ_BUFSZ	(64 * 1024)
+
+/* Output is written when this much is waiting, or when no event is. */
+#define OUT_BUFSZ	(1024 * 1024)
 
 static volatile sig_atomic_t got_usr1, got_usr2, got_term;
 
@@ -37,22 +53,38 @@ static void on_signal(int sig)
 		got_term = 1;
 }
 
+/* The time's seconds, formatted once a second: events come many a second. */
+static const char *time_secs(time_t sec, bool utc)
+{
+	static char b[2][32];
+	static time_t last[2] = { -1, -1 };
+	struct tm tm;
+
+	if (sec != last[utc]) {
+		if (utc) {
+			gmtime_r(&sec, &tm);
+			strftime(b[1], sizeof(b[1]), "%Y-%m-%dT%H:%M:%S", &tm);
+		} else {
+			localtime_r(&sec, &tm);
+			strftime(b[0], sizeof(b[0]), "%H:%M:%S", &tm);
+		}
+		last[utc] = sec;
+	}
+	return b[utc];
+}
+
 void print_time(struct json *j)
 {
 	struct timespec ts;
-	struct tm tm;
-	char b[32], t[48];
+	char t[48];
 
 	clock_gettime(CLOCK_REALTIME, &ts);
 	if (j) {
-		gmtime_r(&ts.tv_sec, &tm);
-		strftime(b, sizeof(b), "%Y-%m-%dT%H:%M:%S", &tm);
-		snprintf(t, sizeof(t), "%s.%03ldZ", b, ts.tv_nsec / 1000000);
+		snprintf(t, sizeof(t), "%s.%03ldZ", time_secs(ts.tv_sec, true),
+			 ts.tv_nsec / 1000000);
 		json_string(j, "time", t);
 	} else {
-		localtime_r(&ts.tv_sec, &tm);
-		strftime(b, sizeof(b), "%H:%M:%S", &tm);
-		printf("%s.%03ld", b, ts.tv_nsec / 1000000);
+		printf("%s.%03ld", time_secs(ts.tv_sec, false), ts.tv_nsec / 1000000);
 	}
 }
 
@@ -87,7 +119,10 @@ struct event {
 	uint32_t seq;
 	uint64_t gen;
 	uint8_t endpoint, old_state, new_state, seg_flags, seg_dir, reason;
-	uint32_t old_state_ms;
+	uint32_t old_state_ms, in_state_ms;
+	bool has_netns;
+	uint64_t netns_cookie;
+	uint32_t netns_ino;
 	struct flow f;
 };
 
@@ -100,6 +135,8 @@ static int group_of(uint8_t cmd)
 		return GRP_CHANGE;
 	case TCPFSM_CMD_FLOW_DESTROY:
 		return GRP_DESTROY;
+	case TCPFSM_CMD_FLOW_STUCK:
+		return GRP_STUCK;
 	}
 	return -1;
 }
@@ -129,6 +166,19 @@ static void print_event_json(const struct event *e)
 	json_string(&j, "event", event_name(e->cmd));
 	json_uint(&j, "seq", e->seq);
 	json_uint(&j, "gen", e->gen);
+	if (e->has_netns) {
+		json_uint(&j, "netns_cookie", e->netns_cookie);
+		json_uint(&j, "netns_ino", e->netns_ino);
+		json_string(&j, "netns", netns_label(e->netns_cookie, e->netns_ino));
+	}
+	if (e->cmd == TCPFSM_CMD_FLOW_STUCK) {
+		json_string(&j, "endpoint", endpoint_name(e->endpoint));
+		json_string(&j, "state", state_name(e->f.state[e->endpoint & 1]));
+		json_uint(&j, "in_state_ms", e->in_state_ms);
+		flow_json(&j, "flow", &e->f);
+		json_end(&j);
+		return;
+	}
 	if (e->cmd == TCPFSM_CMD_FLOW_CHANGE) {
 		json_string(&j, "endpoint", endpoint_name(e->endpoint));
 		json_string(&j, "old_state", state_name(e->old_state));
@@ -156,8 +206,14 @@ static void print_event_text(const struct event *e)
 	fmt_endpoint(&e->f.t, 1, s, sizeof(s));
 	fmt_seg_flags(e->seg_flags, fl, sizeof(fl));
 	print_time(NULL);
+	if (e->has_netns)
+		printf(" %-20s", netns_label(e->netns_cookie, e->netns_ino));
 	printf(" %-7s %-4s %s -> %s", event_name(e->cmd), proto_name(&e->f.t), c, s);
-	if (e->cmd == TCPFSM_CMD_FLOW_CHANGE) {
+	if (e->cmd == TCPFSM_CMD_FLOW_STUCK) {
+		fmt_duration(e->in_state_ms, d, sizeof(d));
+		printf(" %s stuck in %s for %s", endpoint_name(e->endpoint),
+		       state_name(e->f.state[e->endpoint & 1]), d);
+	} else if (e->cmd == TCPFSM_CMD_FLOW_CHANGE) {
 		fmt_duration(e->old_state_ms, d, sizeof(d));
 		printf(" %s %s -> %s", endpoint_name(e->endpoint), state_name(e->old_state),
 		       state_name(e->new_state));
@@ -185,6 +241,11 @@ static void parse_event(const struct nlmsghdr *nlh, struct event *e)
 	index_msg(nlh, tb, TCPFSM_A_MAX);
 	if (tb[TCPFSM_A_FLOW])
 		parse_flow(tb[TCPFSM_A_FLOW], &e->f);
+	if (tb[TCPFSM_A_NETNS_COOKIE] || tb[TCPFSM_A_NETNS_INO]) {
+		e->has_netns = true;
+		e->netns_cookie = get_u64(tb[TCPFSM_A_NETNS_COOKIE]);
+		e->netns_ino = get_u32(tb[TCPFSM_A_NETNS_INO]);
+	}
 	if (!tb[TCPFSM_A_EVENT])
 		return;
 	index_nest(tb[TCPFSM_A_EVENT], ea, TCPFSM_A_EVENT_MAX);
@@ -197,6 +258,7 @@ static void parse_event(const struct nlmsghdr *nlh, struct event *e)
 	e->seg_dir = get_u8(ea[TCPFSM_A_EVENT_SEG_DIR]);
 	e->old_state_ms = get_u32(ea[TCPFSM_A_EVENT_OLD_STATE_MS]);
 	e->reason = get_u8(ea[TCPFSM_A_EVENT_REASON]);
+	e->in_state_ms = get_u32(ea[TCPFSM_A_EVENT_IN_STATE_MS]);
 }
 
 /* Returns true when the view needs a repair. */
@@ -212,6 +274,8 @@ static bool handle_event(struct watch *w, const struct nlmsghdr *nlh)
 	g = group_of(e.cmd);
 	if (g < 0)
 		return false;
+	if (w->sub)
+		g = 0;		/* one sequence: the subscription's */
 	if (w->next[g] && e.seq != w->next[g]) {
 		uint32_t gap = e.seq - w->next[g];
 
@@ -219,7 +283,7 @@ static bool handle_event(struct watch *w, const struct nlmsghdr *nlh)
 			report_lost(w, g, e.seq - 1, "");
 			w->loss = LOST;
 			/* Lost ones the last dump already covered need no repair. */
-			if ((int32_t)(e.seq - 1 - w->covered[g]) > 0)
+			if (!w->all_ns && (w->sub || (int32_t)(e.seq - 1 - w->covered[g]) > 0))
 				need = true;
 		} else {
 			/* Older than expected: a duplicate, already applied. */
@@ -227,17 +291,20 @@ static bool handle_event(struct watch *w, const struct nlmsghdr *nlh)
 		}
 	}
 	w->next[g] = e.seq + 1;
-	if ((int32_t)(e.seq - w->covered[g]) <= 0)
+	if (w->sub ? (w->synced && e.gen <= w->covered_gen) :
+	    (int32_t)(e.seq - w->covered[g]) <= 0)
 		return need;	/* the dump already showed its outcome */
 
-	note_gen(w, e.gen);
-	view_event(&e.f, e.gen, e.cmd == TCPFSM_CMD_FLOW_DESTROY);
-	if (filter_match(&w->f, &e.f)) {
+	if (!w->all_ns) {
+		note_gen(w, e.gen);
+		view_event(&e.f, e.gen, e.cmd == TCPFSM_CMD_FLOW_DESTROY);
+	}
+	/* A subscription's events are the kernel's choice already. */
+	if (w->sub || filter_match(&w->f, &e.f)) {
 		if (w->json)
 			print_event_json(&e);
 		else
 			print_event_text(&e);
-		fflush(stdout);
 	}
 	return need;
 }
@@ -256,7 +323,7 @@ static unsigned int parse_groups(const char *arg)
 				break;
 		if (i == NGRP)
 			die(EXIT_USAGE, "bad option: --groups: unknown group '%s' "
-			    "(new, change, destroy)", tok);
+			    "(new, change, destroy, stuck)", tok);
 		groups |= 1U << i;
 	}
 	free(copy);
@@ -269,27 +336,86 @@ static void parse_watch_options(struct watch *w, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		FILTER_OPTIONS,
+		EVENT_FILTER_OPTIONS,
 		COMMON_OPTIONS,
 		{ "groups", required_argument, NULL, OPT_GROUPS },
 		{ "initial", no_argument, NULL, OPT_INITIAL },
+		{ "all-namespaces", no_argument, NULL, 'A' },
+		{ "buffer-size", required_argument, NULL, OPT_BUFFER_SIZE },
 		TEST_KNOB_OPTIONS,
 		{ NULL, 0, NULL, 0 },
 	};
+	bool groups_given = false;
+	char *end;
+	long v;
 	int c;
 
 	filter_init(&w->f);
 	w->groups = (1U << NGRP) - 1;
-	while ((c = next_option(argc, argv, FILTER_SHORT COMMON_SHORT, opts)) != -1) {
-		if (c == 'j')
+	while ((c = next_option(argc, argv, FILTER_SHORT COMMON_SHORT "A", opts)) != -1) {
+		if (c == 'j') {
 			w->json = true;
-		else if (c == OPT_GROUPS)
+		} else if (c == OPT_GROUPS) {
 			w->groups = parse_groups(optarg);
-		else if (c == OPT_INITIAL)
+			groups_given = true;
+		} else if (c == OPT_INITIAL) {
 			w->initial = true;
-		else if (!filter_option(&w->f, c, optarg))
+		} else if (c == 'A') {
+			w->all_ns = true;
+		} else if (c == OPT_BUFFER_SIZE) {
+			v = strtol(optarg, &end, 10);
+			if (!*optarg || *end || v <= 0 || v > INT32_MAX / 2)
+				die(EXIT_USAGE, "bad option: --buffer-size: '%s' is not a size in bytes",
+				    optarg);
+			w->buffer_size = (int)v;
+		} else if (!filter_option(&w->f, c, optarg)) {
 			test_knob_option(&w->knobs, c, optarg);
+		}
 	}
 	filter_check(&w->f);
+	w->sub = w->all_ns || filter_any(&w->f);
+	if (w->sub && groups_given)
+		die(EXIT_USAGE, "bad option: --groups joins multicast groups; with a filter or -A "
+		    "the kernel filters: say which events with --events");
+}
+
+/* --buffer-size: SO_RCVBUFFORCE where permitted (CAP_NET_ADMIN), as conntrack -E -b. */
+static void set_buffer_size(int fd, int size)
+{
+	int got = 0;
+	socklen_t len = sizeof(got);
+
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size)) < 0) {
+		if (setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size)) < 0)
+			die(1, "SO_RCVBUF: %s", strerror(errno));
+		getsockopt(fd, SOL_SOCKET, SO_RCVBUF, &got, &len);
+		if (got < size)
+			fprintf(stderr, "%s: --buffer-size %d: not permitted to exceed "
+				"net.core.rmem_max, got %d\n", PROG_NAME, size, got / 2);
+	}
+}
+
+/* EVENT_SUBSCRIBE on the event socket itself: the subscription is its portid's. */
+static void subscribe_filter(struct watch *w)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh;
+	struct nl evnl;
+	int one = 1, err;
+
+	mnl_socket_setsockopt(w->ev, NETLINK_EXT_ACK, &one, sizeof(one));
+	mnl_socket_setsockopt(w->ev, NETLINK_CAP_ACK, &one, sizeof(one));
+	nlh = genl_msg(buf, w->nl->family, TCPFSM_CMD_EVENT_SUBSCRIBE, 0);
+	put_event_filter(nlh, &w->f);
+	if (w->all_ns)
+		mnl_attr_put(nlh, TCPFSM_A_ALL_NETNS, 0, NULL);
+	/* Events that come before the ACK are dropped: the dump covers them. */
+	evnl = *w->nl;
+	evnl.sock = w->ev;
+	err = nl_talk(&evnl, nlh, NULL, NULL);
+	if (err)
+		nl_fail(&evnl, err, w->all_ns ? "watch --all-namespaces: subscribe" :
+			"watch: subscribe");
 }
 
 /* The event socket, in every group asked for. */
@@ -303,11 +429,20 @@ static void subscribe(struct watch *w)
 	fd = mnl_socket_get_fd(w->ev);
 	/* Lets the kernel see, and count in events_lost, what we fail to take. */
 	mnl_socket_setsockopt(w->ev, NETLINK_BROADCAST_ERROR, &one, sizeof(one));
+	if (w->buffer_size > 0)
+		set_buffer_size(fd, w->buffer_size);
 	if (w->knobs.rcvbuf > 0 &&
 	    setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &w->knobs.rcvbuf, sizeof(w->knobs.rcvbuf)) < 0)
 		die(1, "SO_RCVBUF: %s", strerror(errno));
+	if (w->sub) {
+		subscribe_filter(w);
+		return;
+	}
 	for (g = 0; g < NGRP; g++) {
 		if (!(w->groups & (1U << g)))
+			continue;
+		/* Stuck events are joined by default only where the module has them. */
+		if (!w->nl->grp[g] && g == GRP_STUCK && w->groups == (1U << NGRP) - 1)
 			continue;
 		if (!w->nl->grp[g])
 			die(1, "the module has no multicast group '%s'", group_names[g]);
@@ -334,17 +469,23 @@ static void print_ready(const struct watch *w)
 	fflush(stdout);
 }
 
-/* Reads events until SIGINT or SIGTERM. */
+/* Reads events until SIGINT or SIGTERM, many datagrams a call. */
 static void watch_loop(struct watch *w)
 {
-	static char buf[NL_BUFSZ];
+	static char bufs[READ_VLEN][READ_BUFSZ];
+	struct mmsghdr msgs[READ_VLEN];
+	struct iovec iov[READ_VLEN];
 	int fd = mnl_socket_get_fd(w->ev);
+	int i;
 
+	for (i = 0; i < READ_VLEN; i++) {
+		iov[i].iov_base = bufs[i];
+		iov[i].iov_len = READ_BUFSZ;
+	}
 	while (!got_term) {
 		const struct nlmsghdr *m;
 		bool need = false;
-		ssize_t len;
-		int rem;
+		int n, rem;
 
 		if (got_usr1) {
 			got_usr1 = 0;
@@ -359,12 +500,26 @@ static void watch_loop(struct watch *w)
 			got_usr2 = 2;
 			setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &sz, sizeof(sz));
 		}
-		len = recv(fd, buf, sizeof(buf), w->loss != SETTLED ? MSG_DONTWAIT : 0);
-		if (len < 0) {
+		memset(msgs, 0, sizeof(msgs));
+		for (i = 0; i < READ_VLEN; i++) {
+			msgs[i].msg_hdr.msg_iov = &iov[i];
+			msgs[i].msg_hdr.msg_iovlen = 1;
+		}
+		/* The test-only slow reader takes one datagram at a time. */
+		n = recvmmsg(fd, msgs, w->knobs.read_delay_ms > 0 && !got_usr2 ? 1 : READ_VLEN,
+			     MSG_DONTWAIT, NULL);
+		if (n < 0) {
 			if (errno == EINTR)
 				continue;
 			if (errno == EAGAIN || errno == EWOULDBLOCK) {
-				settle(w);
+				struct pollfd p = { .fd = fd, .events = POLLIN };
+
+				/* Nothing waiting: what we have to say goes out now. */
+				fflush(stdout);
+				if (w->loss != SETTLED)
+					settle(w);
+				else
+					poll(&p, 1, -1);	/* EINTR on a signal */
 				continue;
 			}
 			if (errno == ENOBUFS) {
@@ -378,11 +533,16 @@ static void watch_loop(struct watch *w)
 			}
 			die(1, "receiving events: %s", strerror(errno));
 		}
-		rem = (int)len;
-		for (m = (const struct nlmsghdr *)buf; mnl_nlmsg_ok(m, rem);
-		     m = mnl_nlmsg_next(m, &rem))
-			if (m->nlmsg_type == w->nl->family)
-				need |= handle_event(w, m);
+		for (i = 0; i < n; i++) {
+			rem = (int)msgs[i].msg_len;
+			if (msgs[i].msg_hdr.msg_flags & MSG_TRUNC)
+				fprintf(stderr, "%s: a datagram larger than %d bytes was cut\n",
+					PROG_NAME, READ_BUFSZ);
+			for (m = (const struct nlmsghdr *)bufs[i]; mnl_nlmsg_ok(m, rem);
+			     m = mnl_nlmsg_next(m, &rem))
+				if (m->nlmsg_type == w->nl->family)
+					need |= handle_event(w, m);
+		}
 		if (need)
 			resync(w, false);
 		/* Test-only: a slow reader, until SIGUSR2. */
@@ -398,6 +558,11 @@ int watch_main(int argc, char **argv)
 	struct nl nl;
 
 	parse_watch_options(&w, argc, argv);
+	/* One write per batch of events, not one per line; and no lock
+	 * taken per character: we have one thread.
+	 */
+	setvbuf(stdout, NULL, _IOFBF, OUT_BUFSZ);
+	__fsetlocking(stdout, FSETLOCKING_BYCALLER);
 	nl_open(&nl);
 	w.nl = &nl;
 	if (optind < argc)
@@ -411,12 +576,16 @@ int watch_main(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 
-	/* Subscribed first, so nothing falls between the dump and the events. */
-	resync(&w, true);
+	/* Subscribed first, so nothing falls between the dump and the events.
+	 * -A keeps no view: a dump of our own namespace would not be one.
+	 */
+	if (!w.all_ns)
+		resync(&w, true);
 	print_ready(&w);
 	watch_loop(&w);
 	if (got_usr1)
 		print_view(&w);
+	fflush(stdout);
 	mnl_socket_close(w.ev);
 	return 0;
 }

@@ -21,11 +21,18 @@ struct watch {
 	/* Options. */
 	struct filter f;
 	bool json, initial;
+	bool all_ns;			/* -A: every namespace's events (a subscription) */
+	/* A subscription (any filter, or -A) instead of the groups: the
+	 * kernel filters, and numbers our events in one sequence, next[0].
+	 */
+	bool sub;
+	int buffer_size;		/* --buffer-size, 0: the default */
 	unsigned int groups;		/* BIT(GRP_*) */
 	struct test_knobs knobs;	/* test-only */
 	/* Where the events are. */
 	uint32_t next[NGRP];		/* next sequence number expected, 0: unknown */
 	uint32_t covered[NGRP];		/* events up to this are in the last dump */
+	uint64_t covered_gen;		/* a subscription's: events up to this generation */
 	bool synced;
 	/* After a loss: LOST until a dump is taken with our queue empty, then
 	 * DUMPED until the queue is next empty (see settle()).

@@ -32,7 +32,8 @@ struct vflow {
 	bool mark;
 };
 
-#define VBUCKETS	4096
+/* A table of a million flows (TIME-WAIT lasts minutes) keeps short chains. */
+#define VBUCKETS	(1U << 18)
 
 static struct vflow *view[VBUCKETS];
 static unsigned int view_n;
@@ -304,7 +305,12 @@ void resync(struct watch *w, bool initial)
 		if (sc.hdr.full)
 			sweep_marked(w);
 	} while (w->nl->dump_intr && ++tries < RESYNC_TRIES);
-	for (g = 0; g < NGRP; g++) {
+	/* A subscription's numbers are its own: no dump covers them, its
+	 * generation does (a dump shows every change made before it began).
+	 */
+	if (w->sub)
+		w->covered_gen = sc.hdr.gen;
+	for (g = 0; !w->sub && g < NGRP_MARKED; g++) {
 		w->covered[g] = sc.hdr.seq[g];
 		if (!w->next[g])
 			w->next[g] = sc.hdr.seq[g] + 1;
@@ -324,7 +330,8 @@ void report_lost(struct watch *w, int g, uint32_t last, const char *how)
 
 	w->lost += n;
 	fprintf(stderr, "%s: lost %u %s events (sequence %u..%u%s), %" PRIu64 " lost in all\n",
-		PROG_NAME, n, group_names[g], w->next[g], last, how, w->lost);
+		PROG_NAME, n, w->sub ? "subscribed" : group_names[g], w->next[g], last, how,
+		w->lost);
 	w->next[g] = last + 1;
 }
 
@@ -343,10 +350,15 @@ void settle(struct watch *w)
 {
 	int g;
 
-	for (g = 0; g < NGRP; g++)
+	/*
+	 * A subscription's losses show only as gaps, when its next event
+	 * comes: no dump reports how far its numbers went.
+	 */
+	for (g = 0; !w->sub && g < NGRP_MARKED; g++)
 		if ((w->groups & (1U << g)) && (int32_t)(w->covered[g] - w->next[g]) >= 0)
 			report_lost(w, g, w->covered[g], ", seen by a dump");
-	if (w->loss == DUMPED) {
+	if (w->loss == DUMPED || (w->loss == LOST && w->all_ns)) {
+		/* -A keeps no view: losses are counted, not repaired. */
 		w->loss = SETTLED;
 	} else if (w->loss == LOST) {
 		resync(w, false);
