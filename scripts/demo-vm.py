@@ -6,11 +6,14 @@ import os
 import socket
 import subprocess
 import sys
+import urllib.request
 
 repo = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(repo, 'tests', 'py'))
+# The helpers check the summary with the CLI at every quiet point, as the tests do.
+os.environ.setdefault('TCPFSM_TOOLS', os.path.join(repo, 'tools', 'tcpfsm'))
 from tcpfsm import (IP, Conn, Topology, abort, accept, connect, ep,  # noqa: E402
-                    listener, netns, ns_run, read_eof, read_ns)
+                    listener, netns, ns_run, read_eof, read_ns, wait_for)
 
 CLI = os.path.join(repo, 'tools', 'tcpfsm', 'tcpfsm')
 
@@ -20,6 +23,49 @@ def show(title, conn_list, cstate, sstate):
         conn.expect(cstate, sstate, title)
     print('\n## %s\n$ cat /proc/net/tcpfsm        (in namespace "client")' % title)
     print(read_ns('client', '/proc/net/tcpfsm'), end='', flush=True)
+
+
+def cli(ns, *args):
+    """Run the CLI in namespace @ns and print what a user would type and see."""
+    print('\n$ tcpfsm %s        (in namespace "client")' % ' '.join(args))
+    print(ns_run(ns, CLI, *args).stdout, end='', flush=True)
+
+
+def stuck_and_summary(c):
+    """A server that does not close: CLOSE-WAIT past its threshold is stuck."""
+    print('\n## A server that never closes: CLOSE-WAIT past its stuck threshold')
+    cli(c, 'config', 'stuck_close_wait=1')
+    wait_for('a stuck server endpoint',
+             lambda: ns_run(c, CLI, 'list', '--stuck', '--json').stdout.count('CLOSE-WAIT') >= 2)
+    cli(c, 'list', '--stuck')
+    cli(c, 'summary')
+    scrape(c)
+
+
+def scrape(c):
+    """What Prometheus would read from `tcpfsm exporter`."""
+    with netns(c):
+        exp = subprocess.Popen([CLI, 'exporter', '--listen', '127.0.0.1:9475'],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        def get():
+            with netns(c):
+                try:
+                    with urllib.request.urlopen('http://127.0.0.1:9475/metrics', timeout=5) as r:
+                        return r.read().decode()
+                except OSError:
+                    return None
+        body = wait_for('the exporter to answer', get)
+        print('\n$ curl -s http://127.0.0.1:9475/metrics | grep -E "^tcpfsm_(endpoints|stuck)"'
+              '        (tcpfsm exporter, in namespace "client")')
+        print('# (the scrapes\' own loopback connections are flows of this namespace too)')
+        for line in body.splitlines():
+            if line.startswith(('tcpfsm_endpoints{', 'tcpfsm_stuck_endpoints{')) and \
+                    not line.endswith(' 0'):
+                print(line)
+    finally:
+        exp.terminate()
+        exp.wait(timeout=30)
 
 
 def main():
@@ -51,6 +97,8 @@ def main():
             cl.shutdown(socket.SHUT_WR)
         show('the clients closed their side (shutdown): server still talking', conns,
              'FIN-WAIT-2', 'CLOSE-WAIT')
+        if os.access(CLI, os.X_OK):
+            stuck_and_summary(c)
         cl, sv = socks[0]
         sv.sendall(b'HTTP/1.0 200 OK\r\n\r\nhello')
         read_eof(sv)
