@@ -245,14 +245,44 @@ int tcpfsm_nl_config_get_doit(struct sk_buff *skb, struct genl_info *info)
 
 static DEFINE_MUTEX(tcpfsm_config_mutex);
 
+/*
+ * A nest of seconds by state (timeouts, stuck thresholds) into @secs; with
+ * @capped, a value above the module's default timeout is EPERM.  Sets
+ * *@changed when the nest held any.
+ */
+static int tcpfsm_parse_state_secs(const struct nlattr *nest, const struct nla_policy *policy,
+				   bool capped, u32 *secs, bool *changed,
+				   struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[TCPFSM_STATE_MAX + 1];
+	int err, s;
+
+	if (!nest)
+		return 0;
+	err = nla_parse_nested(tb, TCPFSM_STATE_MAX, nest, policy, extack);
+	if (err)
+		return err;
+	for (s = TCPFSM_STATE_ESTABLISHED; s <= TCPFSM_STATE_MAX; s++) {
+		if (!tb[s])
+			continue;
+		secs[s] = nla_get_u32(tb[s]);
+		if (capped && secs[s] > tcpfsm_config_timeout_cap(s)) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[s],
+					    "a timeout above the module's default needs CAP_NET_ADMIN in the initial user namespace");
+			return -EPERM;
+		}
+		*changed = true;
+	}
+	return 0;
+}
+
 int tcpfsm_nl_config_set_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *tb[TCPFSM_A_CONFIG_MAX + 1];
-	struct nlattr *to[TCPFSM_STATE_MAX + 1];
 	struct net *net = genl_info_net(info);
 	struct tcpfsm_config cfg;
 	bool changed = false, host_admin;
-	int err, s;
+	int err;
 
 	if (GENL_REQ_ATTR_CHECK(info, TCPFSM_A_CONFIG))
 		return -EINVAL;
@@ -277,24 +307,10 @@ int tcpfsm_nl_config_set_doit(struct sk_buff *skb, struct genl_info *info)
 
 	mutex_lock(&tcpfsm_config_mutex);
 	tcpfsm_table_config(net, &cfg);
-	if (tb[TCPFSM_A_CONFIG_TIMEOUT]) {
-		err = nla_parse_nested(to, TCPFSM_STATE_MAX, tb[TCPFSM_A_CONFIG_TIMEOUT],
-				       tcpfsm_timeouts_nl_policy, info->extack);
-		if (err)
-			goto out;
-		for (s = TCPFSM_STATE_ESTABLISHED; s <= TCPFSM_STATE_MAX; s++) {
-			if (!to[s])
-				continue;
-			cfg.timeout[s] = nla_get_u32(to[s]);
-			if (!host_admin && cfg.timeout[s] > tcpfsm_config_timeout_cap(s)) {
-				NL_SET_ERR_MSG_ATTR(info->extack, to[s],
-						    "a timeout above the module's default needs CAP_NET_ADMIN in the initial user namespace");
-				err = -EPERM;
-				goto out;
-			}
-			changed = true;
-		}
-	}
+	err = tcpfsm_parse_state_secs(tb[TCPFSM_A_CONFIG_TIMEOUT], tcpfsm_timeouts_nl_policy,
+				      !host_admin, cfg.timeout, &changed, info->extack);
+	if (err)
+		goto out;
 	/*
 	 * Stuck thresholds need no more than the namespace's own admin, at
 	 * any value: unlike a timeout, a threshold keeps no flow in the
@@ -302,18 +318,10 @@ int tcpfsm_nl_config_set_doit(struct sk_buff *skb, struct genl_info *info)
 	 * raises are bounded by the namespace's own flows, one per endpoint
 	 * per stay in a state.
 	 */
-	if (tb[TCPFSM_A_CONFIG_STUCK]) {
-		err = nla_parse_nested(to, TCPFSM_STATE_MAX, tb[TCPFSM_A_CONFIG_STUCK],
-				       tcpfsm_stuck_thresholds_nl_policy, info->extack);
-		if (err)
-			goto out;
-		for (s = TCPFSM_STATE_ESTABLISHED; s <= TCPFSM_STATE_MAX; s++) {
-			if (!to[s])
-				continue;
-			cfg.stuck[s] = nla_get_u32(to[s]);
-			changed = true;
-		}
-	}
+	err = tcpfsm_parse_state_secs(tb[TCPFSM_A_CONFIG_STUCK], tcpfsm_stuck_thresholds_nl_policy,
+				      false, cfg.stuck, &changed, info->extack);
+	if (err)
+		goto out;
 	if (tb[TCPFSM_A_CONFIG_PICKUP]) {
 		cfg.pickup = nla_get_u8(tb[TCPFSM_A_CONFIG_PICKUP]);
 		changed = true;

@@ -78,25 +78,32 @@ static int serve(int port)
 	}
 }
 
+/* One connection: connect, read until the server closes, close; counted. */
+static void one_conn(const struct sockaddr_in *a, unsigned long *n, unsigned long *fail)
+{
+	int s = socket(AF_INET, SOCK_STREAM, 0);
+	char buf[16];
+
+	if (s >= 0 && connect(s, (const void *)a, sizeof(*a)) == 0) {
+		while (read(s, buf, sizeof(buf)) > 0)
+			;
+		(*n)++;
+	} else {
+		(*fail)++;
+	}
+	if (s >= 0)
+		close(s);
+}
+
 static int conn(const char *ip, int port, double secs)
 {
 	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(port) };
 	double t0 = now(), t;
 	unsigned long n = 0, fail = 0;
-	char buf[16];
-	int s;
 
 	inet_pton(AF_INET, ip, &a.sin_addr);
 	do {
-		s = socket(AF_INET, SOCK_STREAM, 0);
-		if (connect(s, (void *)&a, sizeof(a)) == 0) {
-			while (read(s, buf, sizeof(buf)) > 0)
-				;
-			n++;
-		} else {
-			fail++;
-		}
-		close(s);
+		one_conn(&a, &n, &fail);
 		t = now();
 	} while (t - t0 < secs);
 	printf("conns %lu\nconn_fail %lu\nconn_per_s %.1f\n", n, fail, n / (t - t0));
@@ -108,8 +115,6 @@ static int churn(const char *ip, int port, double rate, double secs)
 	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(port) };
 	unsigned long n = 0, fail = 0;
 	double t0 = now(), t = t0, due;
-	char buf[16];
-	int s;
 
 	inet_pton(AF_INET, ip, &a.sin_addr);
 	while (t - t0 < secs) {
@@ -120,15 +125,7 @@ static int churn(const char *ip, int port, double rate, double secs)
 
 			nanosleep(&ts, NULL);
 		}
-		s = socket(AF_INET, SOCK_STREAM, 0);
-		if (connect(s, (void *)&a, sizeof(a)) == 0) {
-			while (read(s, buf, sizeof(buf)) > 0)
-				;
-			n++;
-		} else {
-			fail++;
-		}
-		close(s);
+		one_conn(&a, &n, &fail);
 		t = now();
 	}
 	printf("conns %lu\nconn_fail %lu\nconn_per_s %.1f\n", n, fail, n / (t - t0));
