@@ -388,14 +388,20 @@ static void tcpfsm_mc_add(struct tcpfsm_nl_net *nn, int group, struct tcpfsm_mc_
 	tcpfsm_table_count_event_lost(nn->net);
 }
 
-/* The multicast side of a batch: each group's events in order, numbered. */
+/*
+ * The multicast side of a batch: each group's events in order, numbered.
+ * A listener of several groups must see them in the order they happened
+ * too (a flow's destroy before the new flow on its tuple, say): a group's
+ * batch goes out before an event of another group follows it, so only runs
+ * of one group's events share a datagram.
+ */
 static void tcpfsm_mc_deliver(struct tcpfsm_nl_net *nn, struct tcpfsm_ev_rec **recs,
 			      unsigned int n)
 {
 	struct tcpfsm_mc_batch b[__TCPFSM_NLGRP_MAX] = {};
 	bool listens[__TCPFSM_NLGRP_MAX];
 	unsigned int i;
-	int g;
+	int g, last = -1;
 
 	for (g = 0; g < __TCPFSM_NLGRP_MAX; g++)
 		listens[g] = genl_has_listeners(&tcpfsm_genl_family, nn->net, g);
@@ -405,6 +411,9 @@ static void tcpfsm_mc_deliver(struct tcpfsm_nl_net *nn, struct tcpfsm_ev_rec **r
 		g = tcpfsm_ev_group(recs[i]->ev.type);
 		if (!listens[g])
 			continue;
+		if (last >= 0 && last != g)
+			tcpfsm_mc_send(nn, last, &b[last]);
+		last = g;
 		tcpfsm_mc_add(nn, g, &b[g], recs[i], ++nn->seq[g]);
 	}
 	for (g = 0; g < __TCPFSM_NLGRP_MAX; g++)
