@@ -134,7 +134,7 @@ static int tcpfsm_put_stats(struct sk_buff *skb, const struct tcpfsm_stats *st)
 }
 
 static int tcpfsm_reply(struct genl_info *info, u8 cmd,
-			int (*fill)(struct sk_buff *skb, const void *arg), const void *arg)
+			int (*fill)(struct sk_buff *skb, void *arg), void *arg)
 {
 	struct sk_buff *msg;
 	void *hdr;
@@ -151,23 +151,10 @@ static int tcpfsm_reply(struct genl_info *info, u8 cmd,
 	return genlmsg_reply(msg, info);
 }
 
-/* The do of a command whose reply is about the caller's namespace. */
-static int tcpfsm_reply_net(struct genl_info *info, u8 cmd,
-			    int (*fill)(struct sk_buff *skb, struct net *net))
+/* STATS_GET's do: tcpfsm_reply()'s shape of tcpfsm_nl_fill_stats(). */
+static int tcpfsm_fill_stats_of(struct sk_buff *skb, void *net)
 {
-	struct sk_buff *msg;
-	void *hdr;
-
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
-	if (!msg)
-		return -ENOMEM;
-	hdr = genlmsg_put_reply(msg, info, &tcpfsm_genl_family, 0, cmd);
-	if (!hdr || fill(msg, genl_info_net(info))) {
-		nlmsg_free(msg);
-		return -EMSGSIZE;
-	}
-	genlmsg_end(msg, hdr);
-	return genlmsg_reply(msg, info);
+	return tcpfsm_nl_fill_stats(skb, net);
 }
 
 /*
@@ -192,7 +179,7 @@ int tcpfsm_nl_stats_get_doit(struct sk_buff *skb, struct genl_info *info)
 				    "all-netns needs a dump");
 		return -EINVAL;
 	}
-	return tcpfsm_reply_net(info, TCPFSM_CMD_STATS_GET, tcpfsm_nl_fill_stats);
+	return tcpfsm_reply(info, TCPFSM_CMD_STATS_GET, tcpfsm_fill_stats_of, genl_info_net(info));
 }
 
 struct tcpfsm_config_reply {
@@ -201,7 +188,7 @@ struct tcpfsm_config_reply {
 	u32 quota;
 };
 
-static int tcpfsm_fill_config(struct sk_buff *skb, const void *arg)
+static int tcpfsm_fill_config(struct sk_buff *skb, void *arg)
 {
 	const struct tcpfsm_config_reply *r = arg;
 	struct nlattr *nest, *to;
