@@ -5,6 +5,13 @@
 #include <sys/socket.h>
 
 #include "filter.h"
+#include "netlink.h"
+
+/* --events takes the groups' names: group i is the event mask's bit i. */
+_Static_assert((1U << GRP_NEW) == TCPFSM_EVENT_MASK_NEW &&
+	       (1U << GRP_CHANGE) == TCPFSM_EVENT_MASK_CHANGE &&
+	       (1U << GRP_DESTROY) == TCPFSM_EVENT_MASK_DESTROY &&
+	       (1U << GRP_STUCK) == TCPFSM_EVENT_MASK_STUCK, "groups and event mask bits differ");
 
 static const struct option filter_options[] = { FILTER_OPTIONS, EVENT_FILTER_OPTIONS };
 
@@ -23,9 +30,14 @@ bool filter_any(const struct filter *f)
 	return memcmp(f, &none, sizeof(none)) != 0;
 }
 
-static uint32_t parse_events(const char *arg)
+/*
+ * A comma list of @names (the --groups and --events words, which are the
+ * multicast groups' names in the order of the event mask's bits) as a mask
+ * of their indexes; dies naming @option on an unknown word or an empty list.
+ */
+uint32_t parse_name_list(const char *arg, const char *const *names, size_t n,
+			 const char *option)
 {
-	static const char *const names[] = { "new", "change", "destroy", "stuck" };
 	char *copy = strdup(arg), *tok, *save = NULL;
 	uint32_t mask = 0;
 	size_t i;
@@ -33,17 +45,17 @@ static uint32_t parse_events(const char *arg)
 	if (!copy)
 		die(1, "out of memory");
 	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		for (i = 0; i < ARRAY_SIZE(names); i++)
+		for (i = 0; i < n; i++)
 			if (!strcmp(tok, names[i]))
 				break;
-		if (i == ARRAY_SIZE(names))
-			die(EXIT_USAGE, "bad filter: --events: unknown event '%s' "
-			    "(new, change, destroy, stuck)", tok);
+		if (i == n)
+			die(EXIT_USAGE, "bad option: %s: unknown name '%s' "
+			    "(new, change, destroy, stuck)", option, tok);
 		mask |= 1U << i;
 	}
 	free(copy);
 	if (!mask)
-		die(EXIT_USAGE, "bad filter: --events: no event given");
+		die(EXIT_USAGE, "bad option: %s: none given", option);
 	return mask;
 }
 
@@ -167,7 +179,7 @@ bool filter_option(struct filter *f, int c, const char *arg)
 		f->stuck = true;
 		break;
 	case OPT_EVENTS:
-		f->events = parse_events(arg);
+		f->events = parse_name_list(arg, group_names, NGRP, option_name(c));
 		break;
 	case OPT_ENDPOINT:
 		if (!strcmp(arg, "client"))

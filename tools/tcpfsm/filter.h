@@ -8,6 +8,7 @@
 #define TCPFSM_CLI_FILTER_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <libmnl/libmnl.h>
 
@@ -58,6 +59,8 @@ struct filter {
 void filter_init(struct filter *f);
 /* Takes option @c if it is a filter's; dies on a bad filter. */
 bool filter_option(struct filter *f, int c, const char *arg);
+uint32_t parse_name_list(const char *arg, const char *const *names, size_t n,
+			 const char *option);
 /* After the last option: dies on filters that contradict each other. */
 void filter_check(const struct filter *f);
 

@@ -309,29 +309,6 @@ static bool handle_event(struct watch *w, const struct nlmsghdr *nlh)
 	return need;
 }
 
-static unsigned int parse_groups(const char *arg)
-{
-	char *copy = strdup(arg), *tok, *save = NULL;
-	unsigned int groups = 0;
-	int i;
-
-	if (!copy)
-		die(1, "out of memory");
-	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		for (i = 0; i < NGRP; i++)
-			if (!strcmp(tok, group_names[i]))
-				break;
-		if (i == NGRP)
-			die(EXIT_USAGE, "bad option: --groups: unknown group '%s' "
-			    "(new, change, destroy, stuck)", tok);
-		groups |= 1U << i;
-	}
-	free(copy);
-	if (!groups)
-		die(EXIT_USAGE, "bad option: --groups: no group given");
-	return groups;
-}
-
 static void parse_watch_options(struct watch *w, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -356,7 +333,7 @@ static void parse_watch_options(struct watch *w, int argc, char **argv)
 		if (c == 'j') {
 			w->json = true;
 		} else if (c == OPT_GROUPS) {
-			w->groups = parse_groups(optarg);
+			w->groups = parse_name_list(optarg, group_names, NGRP, "--groups");
 			groups_given = true;
 		} else if (c == OPT_INITIAL) {
 			w->initial = true;
