@@ -402,6 +402,29 @@ static __always_inline void vs_region_stop(u32 regions)
 }
 
 /*
+ * A counted stretch of tcpfsm's must not meet a resize of its table: the
+ * rehash runs in a work on the other vCPU, so what a lookup, insert or
+ * removal walks would depend on how far it had got.  Before each stretch
+ * the pending resize is finished, and the table's mutex, which the resize
+ * work takes first, is held until the stretch ends: a resize its inserts or
+ * removals ask for waits and runs between stretches, the same in every
+ * round.
+ */
+static void vs_hold(struct tcpfsm_net *tn, u32 regions)
+{
+	if (regions) {
+		flush_work(&tn->table.run_work);
+		mutex_lock(&tn->table.mutex);
+	}
+}
+
+static void vs_release(struct tcpfsm_net *tn, u32 regions)
+{
+	if (regions)
+		mutex_unlock(&tn->table.mutex);
+}
+
+/*
  * The plugin's own check, under the same conditions as what it measures:
  * regions of 0, 200 and 400 turns of "dec; jnz" after "test; jz" must count
  * exactly 2, 402 and 802 instructions (scripts/bench/insn-report.py).
@@ -498,6 +521,7 @@ static u32 vs_expire_tcpfsm(struct tcpfsm_net *tn, u32 regions)
 	if (tcpfsm_table_set_config(tn->net, &cfg))
 		return 0;
 	msleep(1100);
+	vs_hold(tn, regions);
 	rhashtable_walk_enter(&tn->table, &it);
 	rhashtable_walk_start(&it);
 	for (r = 0; r < regions; r++) {
@@ -510,6 +534,7 @@ static u32 vs_expire_tcpfsm(struct tcpfsm_net *tn, u32 regions)
 	}
 	rhashtable_walk_stop(&it);
 	rhashtable_walk_exit(&it);
+	vs_release(tn, regions);
 	tcpfsm_table_set_config(tn->net, &saved);
 	return r;
 }
@@ -568,6 +593,7 @@ static void vs_run(int who, const char *name, u32 m, u32 base, u32 regions)
 	struct nf_hook_state st = {
 		.hook = NF_INET_LOCAL_OUT, .pf = NFPROTO_IPV4, .net = &init_net,
 	};
+	struct tcpfsm_net *tn = tcpfsm_pernet(&init_net);
 	__be32 ca = htonl(0x0ac80001 + base), sa = htonl(0x0ac90001);
 	struct sk_buff *to, *ack, *back, *syn;
 	u32 c = 1000, sv = 5000, i, j, bad = 0;
@@ -581,6 +607,7 @@ static void vs_run(int who, const char *name, u32 m, u32 base, u32 regions)
 		goto out;
 
 	/* The handshake, untimed: SYN, SYN/ACK, ACK. */
+	vs_hold(tn, regions);
 	local_bh_disable();
 	vs_set(syn, TCPHDR_SYN, c, 0);
 	tcp_hdr(syn)->source = htons(40000);
@@ -593,6 +620,7 @@ static void vs_run(int who, const char *name, u32 m, u32 base, u32 regions)
 	vs_set(ack, TCPHDR_ACK, c, sv);
 	vs_one(who, ack, &st);
 	local_bh_enable();
+	vs_release(tn, regions);
 
 	if (regions)
 		m = regions * VS_BATCH;
@@ -601,6 +629,7 @@ static void vs_run(int who, const char *name, u32 m, u32 base, u32 regions)
 	 * so does this, in batches, rescheduling between them.
 	 */
 	for (i = 0; i < m; i += VS_BATCH) {
+		vs_hold(tn, regions);
 		local_bh_disable();
 		vs_region_start(regions);
 		for (j = i; j < min(m, i + VS_BATCH); j++) {
@@ -617,11 +646,13 @@ static void vs_run(int who, const char *name, u32 m, u32 base, u32 regions)
 		}
 		vs_region_stop(regions);
 		local_bh_enable();
+		vs_release(tn, regions);
 		cond_resched();
 	}
 
 	/* New flows: one SYN each, from a different source port. */
 	for (i = 0; i < m; i += VS_BATCH) {
+		vs_hold(tn, regions);
 		local_bh_disable();
 		vs_region_start(regions);
 		for (j = i; j < min(m, i + VS_BATCH); j++) {
@@ -634,6 +665,7 @@ static void vs_run(int who, const char *name, u32 m, u32 base, u32 regions)
 		}
 		vs_region_stop(regions);
 		local_bh_enable();
+		vs_release(tn, regions);
 		cond_resched();
 	}
 
