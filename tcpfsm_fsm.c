@@ -452,6 +452,34 @@ static u8 tcpfsm_window_check(const struct tcpfsm_peer *snd,
 	return TCPFSM_REASON_NONE;
 }
 
+/* A segment from an endpoint already seen: its window and end may grow. */
+static void tcpfsm_track_seen(struct tcpfsm_peer *snd, u32 win, u32 end)
+{
+	if (snd->maxwin < win)
+		snd->maxwin = win;
+	if (tcpfsm_seq_after(end, snd->end))
+		snd->end = end;
+}
+
+/* What a segment's ACK tells: what the sender has received, and how far the
+ * receiver may now send.
+ */
+static void tcpfsm_track_ack(struct tcpfsm_peer *snd, struct tcpfsm_peer *rcv,
+			     u32 ack, u32 win, u32 end)
+{
+	if (!(snd->flags & TCPFSM_PEER_ACKED) ||
+	    tcpfsm_seq_after(ack, snd->maxack)) {
+		snd->maxack = ack;
+		snd->flags |= TCPFSM_PEER_ACKED;
+	}
+	/* The receiver may now send up to ack + window. */
+	if (rcv->maxwin && tcpfsm_seq_after(end, snd->maxend))
+		rcv->maxwin += end - snd->maxend;
+	if (!(rcv->flags & TCPFSM_PEER_SEEN) ||
+	    tcpfsm_seq_after(ack + win, rcv->maxend - 1))
+		rcv->maxend = ack + win + !win;
+}
+
 /*
  * Record what the segment tells about both endpoints' sequence spaces; @end
  * is tcpfsm_seg_end(@seg).
@@ -459,7 +487,7 @@ static u8 tcpfsm_window_check(const struct tcpfsm_peer *snd,
 static void tcpfsm_track(struct tcpfsm_peer *snd, struct tcpfsm_peer *rcv,
 			 const struct tcpfsm_seg *seg, u32 end)
 {
-	u32 win, ack;
+	u32 win;
 
 	if (seg->flags & TCPFSM_TH_SYN) {
 		/* Past the SYN, not its data: see tcpfsm_acks_syn(). */
@@ -501,26 +529,11 @@ static void tcpfsm_track(struct tcpfsm_peer *snd, struct tcpfsm_peer *rcv,
 			rcv->maxend = seg->ack;
 		}
 	} else {
-		if (snd->maxwin < win)
-			snd->maxwin = win;
-		if (tcpfsm_seq_after(end, snd->end))
-			snd->end = end;
+		tcpfsm_track_seen(snd, win, end);
 	}
 
-	if (!(seg->flags & TCPFSM_TH_ACK))
-		return;
-	ack = seg->ack;
-	if (!(snd->flags & TCPFSM_PEER_ACKED) ||
-	    tcpfsm_seq_after(ack, snd->maxack)) {
-		snd->maxack = ack;
-		snd->flags |= TCPFSM_PEER_ACKED;
-	}
-	/* The receiver may now send up to ack + window. */
-	if (rcv->maxwin && tcpfsm_seq_after(end, snd->maxend))
-		rcv->maxwin += end - snd->maxend;
-	if (!(rcv->flags & TCPFSM_PEER_SEEN) ||
-	    tcpfsm_seq_after(ack + win, rcv->maxend - 1))
-		rcv->maxend = ack + win + !win;
+	if (seg->flags & TCPFSM_TH_ACK)
+		tcpfsm_track_ack(snd, rcv, seg->ack, win, end);
 }
 
 /*
@@ -616,14 +629,64 @@ static u8 tcpfsm_step(struct tcpfsm_conn *c, const struct tcpfsm_seg *seg,
 	return TCPFSM_ACCEPT;
 }
 
-void tcpfsm_fsm_update(struct tcpfsm_conn *c, const struct tcpfsm_seg *seg,
-		       struct tcpfsm_result *res)
+/* Every segment but those tcpfsm_fast_ack() takes. */
+VISIBLE_IF_KUNIT void tcpfsm_fsm_update_general(struct tcpfsm_conn *c,
+						const struct tcpfsm_seg *seg,
+						struct tcpfsm_result *res)
 {
 	res->kind = tcpfsm_seg_kind(seg->flags);
 	res->old_state[0] = c->peer[0].state;
 	res->old_state[1] = c->peer[1].state;
 	res->reversed = false;
 	res->verdict = tcpfsm_step(c, seg, res->kind, &res->reason);
+}
+EXPORT_SYMBOL_IF_KUNIT(tcpfsm_fsm_update_general);
+
+/*
+ * Most segments: data or a bare ACK between two ESTABLISHED endpoints, both
+ * seen, that covers the receiver's SYN.  For them tcpfsm_step() would find
+ * kind ACK (URG, PSH, ECE, CWR set aside), input IN_ACK, both cells
+ * ESTABLISHED, and the sequence space just past the payload; what is left
+ * of it is the window check and the tracking of an ACK from a seen
+ * endpoint, which this does the same way.  Anything else goes the general
+ * way; the fuzzer and the KUnit walks check that both agree on every
+ * segment (kunit/tcpfsm_props.h).
+ */
+static bool tcpfsm_fast_ack(struct tcpfsm_conn *c, const struct tcpfsm_seg *seg,
+			    struct tcpfsm_result *res)
+{
+	struct tcpfsm_peer *snd = &c->peer[seg->dir & 1];
+	struct tcpfsm_peer *rcv = &c->peer[!(seg->dir & 1)];
+	u32 end = seg->seq + seg->len, win;
+
+	if (c->peer[0].state != TCPFSM_STATE_ESTABLISHED ||
+	    c->peer[1].state != TCPFSM_STATE_ESTABLISHED ||
+	    (seg->flags & ~(TCPFSM_TH_URG | TCPFSM_TH_PSH | TCPFSM_TH_ECE |
+			    TCPFSM_TH_CWR)) != TCPFSM_TH_ACK ||
+	    !(snd->flags & rcv->flags & TCPFSM_PEER_SEEN) ||
+	    tcpfsm_seq_before(seg->ack, rcv->ctl_end))
+		return false;
+	res->kind = TCPFSM_SEG_ACK;
+	res->old_state[0] = TCPFSM_STATE_ESTABLISHED;
+	res->old_state[1] = TCPFSM_STATE_ESTABLISHED;
+	res->reversed = false;
+	res->reason = tcpfsm_window_check(snd, rcv, seg, end);
+	if (res->reason) {
+		res->verdict = TCPFSM_INVALID;
+		return true;
+	}
+	win = tcpfsm_seg_win(snd, seg);
+	tcpfsm_track_seen(snd, win, end);
+	tcpfsm_track_ack(snd, rcv, seg->ack, win, end);
+	res->verdict = TCPFSM_ACCEPT;
+	return true;
+}
+
+void tcpfsm_fsm_update(struct tcpfsm_conn *c, const struct tcpfsm_seg *seg,
+		       struct tcpfsm_result *res)
+{
+	if (!tcpfsm_fast_ack(c, seg, res))
+		tcpfsm_fsm_update_general(c, seg, res);
 }
 EXPORT_SYMBOL_IF_KUNIT(tcpfsm_fsm_update);
 

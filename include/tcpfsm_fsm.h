@@ -135,4 +135,13 @@ void tcpfsm_fsm_update(struct tcpfsm_conn *c, const struct tcpfsm_seg *seg,
 		       struct tcpfsm_result *res);
 void tcpfsm_fsm_time_wait_done(struct tcpfsm_conn *c);
 
+/*
+ * tcpfsm_fsm_update() without its fast path, for the checks that both agree:
+ * KUnit's and tools/fsm-user's (a userspace build has no __KERNEL__).
+ */
+#if defined(CONFIG_KUNIT) || defined(CONFIG_KUNIT_MODULE) || !defined(__KERNEL__)
+void tcpfsm_fsm_update_general(struct tcpfsm_conn *c, const struct tcpfsm_seg *seg,
+			       struct tcpfsm_result *res);
+#endif
+
 #endif /* _TCPFSM_FSM_H */

@@ -148,6 +148,8 @@ tcpfsm_check_update(const struct tcpfsm_conn *before,
 		    const struct tcpfsm_seg *seg,
 		    const struct tcpfsm_result *res)
 {
+	struct tcpfsm_result gres;
+	struct tcpfsm_conn general;
 	unsigned int changed;
 	u8 snd = seg->dir & 1;
 	int i;
@@ -196,6 +198,13 @@ tcpfsm_check_update(const struct tcpfsm_conn *before,
 	     (after->peer[!snd].state != TCPFSM_STATE_CLOSED &&
 	      after->peer[!snd].state != TCPFSM_STATE_LISTEN)))
 		return "accepted RST left an endpoint open";
+	/* tcpfsm_fsm_update()'s fast path decides as the general step. */
+	general = *before;
+	tcpfsm_fsm_update_general(&general, seg, &gres);
+	if (!tcpfsm_conn_same(&general, after) || gres.verdict != res->verdict ||
+	    gres.reason != res->reason || gres.kind != res->kind ||
+	    gres.reversed != res->reversed)
+		return "the fast path and the general step disagree";
 	return NULL;
 }
 
