@@ -98,23 +98,37 @@ static struct tcpfsm_acct *tcpfsm_flow_acct(const struct tcpfsm_flow *flow)
 	return (void *)flow + tcpfsm_acct_offset(flow->family);
 }
 
+void tcpfsm_flow_tuple_locked(const struct tcpfsm_flow *flow,
+			      struct tcpfsm_tuple *t)
+{
+	u8 c = tcpfsm_flow_client(flow);
+
+	lockdep_assert_held(&flow->lock);
+	memset(t, 0, sizeof(*t));
+	t->family = flow->family;
+	if (flow->family == AF_INET) {
+		t->addr[TCPFSM_CLIENT].ip = flow->addr[c];
+		t->addr[TCPFSM_SERVER].ip = flow->addr[!c];
+	} else {
+		memcpy(&t->addr[TCPFSM_CLIENT].in6, &flow->addr[c * 4],
+		       sizeof(struct in6_addr));
+		memcpy(&t->addr[TCPFSM_SERVER].in6, &flow->addr[!c * 4],
+		       sizeof(struct in6_addr));
+	}
+	t->port[TCPFSM_CLIENT] = flow->port[c];
+	t->port[TCPFSM_SERVER] = flow->port[!c];
+}
+
 void tcpfsm_flow_info_locked(const struct tcpfsm_flow *flow,
 			     struct tcpfsm_flow_info *info)
 {
 	const struct tcpfsm_acct *acct = tcpfsm_flow_acct(flow);
-	unsigned int words = tcpfsm_addr_words(flow->family);
-	u8 c = tcpfsm_flow_client(flow), e;
 	u32 now = tcpfsm_now();
+	u8 e;
 
 	lockdep_assert_held(&flow->lock);
 	memset(info, 0, sizeof(*info));
-	info->tuple.family = flow->family;
-	memcpy(&info->tuple.addr[TCPFSM_CLIENT], &flow->addr[c * words],
-	       words * sizeof(__be32));
-	memcpy(&info->tuple.addr[TCPFSM_SERVER], &flow->addr[!c * words],
-	       words * sizeof(__be32));
-	info->tuple.port[TCPFSM_CLIENT] = flow->port[c];
-	info->tuple.port[TCPFSM_SERVER] = flow->port[!c];
+	tcpfsm_flow_tuple_locked(flow, &info->tuple);
 	for (e = 0; e < 2; e++) {
 		info->state[e] = flow->conn.peer[e].state;
 		info->in_state_ms[e] = tcpfsm_ms_since(now, flow->since[e]);

@@ -211,7 +211,7 @@ static void tcpfsm_note_gen(struct tcpfsm_nl_net *nn, u64 gen)
 	}
 }
 
-static void tcpfsm_ring_add(struct tcpfsm_nl_net *nn, const struct tcpfsm_flow_info *fi,
+static void tcpfsm_ring_add(struct tcpfsm_nl_net *nn, const struct tcpfsm_tuple *tuple,
 			    const struct tcpfsm_event *ev)
 {
 	struct tcpfsm_tomb *tb;
@@ -224,7 +224,7 @@ static void tcpfsm_ring_add(struct tcpfsm_nl_net *nn, const struct tcpfsm_flow_i
 		nn->ring_lost_gen = max(nn->ring_lost_gen, tb->gen);
 	else
 		nn->ring_used++;
-	tb->tuple = fi->tuple;
+	tb->tuple = *tuple;
 	tb->gen = ev->gen;
 	tb->reason = ev->reason;
 	nn->ring_added++;
@@ -268,10 +268,11 @@ static void tcpfsm_nl_event(struct net *net, const struct tcpfsm_flow *flow,
 	mcast = genl_has_listeners(&tcpfsm_genl_family, net, group);
 	if (!mcast && !tcpfsm_sub_wanted(net)) {
 		if (ev->type == TCPFSM_EVENT_DESTROY) {
-			struct tcpfsm_flow_info fi;
+			struct tcpfsm_tuple t;
 
-			tcpfsm_flow_info_locked(flow, &fi);
-			tcpfsm_ring_add(nn, &fi, ev);
+			/* A tombstone keeps the tuple: not the whole flow. */
+			tcpfsm_flow_tuple_locked(flow, &t);
+			tcpfsm_ring_add(nn, &t, ev);
 			atomic_inc(&nn->destroys);
 		}
 		return;
@@ -284,12 +285,12 @@ static void tcpfsm_nl_event(struct net *net, const struct tcpfsm_flow *flow,
 	}
 	if (ev->type == TCPFSM_EVENT_DESTROY) {
 		if (rec) {
-			tcpfsm_ring_add(nn, &rec->fi, ev);
+			tcpfsm_ring_add(nn, &rec->fi.tuple, ev);
 		} else {
-			struct tcpfsm_flow_info fi;
+			struct tcpfsm_tuple t;
 
-			tcpfsm_flow_info_locked(flow, &fi);
-			tcpfsm_ring_add(nn, &fi, ev);
+			tcpfsm_flow_tuple_locked(flow, &t);
+			tcpfsm_ring_add(nn, &t, ev);
 		}
 		atomic_inc(&nn->destroys);
 	}

@@ -36,8 +36,9 @@ struct tcpfsm_event {
 /*
  * @event runs for every event of every namespace, with the flow's lock held
  * and bottom halves disabled, so it must not sleep; it may read the flow
- * with tcpfsm_flow_info_locked().  An event of a namespace being dismantled
- * may come after the receiver's own per-namespace exit has run.
+ * with tcpfsm_flow_info_locked() or tcpfsm_flow_tuple_locked().  An event
+ * of a namespace being dismantled may come after the receiver's own
+ * per-namespace exit has run.
  */
 struct tcpfsm_event_notifier {
 	void (*event)(struct net *net, const struct tcpfsm_flow *flow,

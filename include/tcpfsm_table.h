@@ -53,6 +53,9 @@ bool tcpfsm_table_get(struct net *net, const struct tcpfsm_tuple *t,
 /* Copy @flow, whose lock the caller holds (an event receiver), into @info. */
 void tcpfsm_flow_info_locked(const struct tcpfsm_flow *flow,
 			     struct tcpfsm_flow_info *info);
+/* Only its tuple, client first: what a tombstone keeps. */
+void tcpfsm_flow_tuple_locked(const struct tcpfsm_flow *flow,
+			      struct tcpfsm_tuple *t);
 
 void tcpfsm_table_stats(struct net *net, struct tcpfsm_stats *st);
 /* For the event receiver: an event it could not deliver. */
