@@ -265,34 +265,22 @@ static void tcpfsm_nl_event(struct net *net, const struct tcpfsm_flow *flow,
 	if (READ_ONCE(nn->dying))
 		return;
 
-	mcast = genl_has_listeners(&tcpfsm_genl_family, net, group);
-	if (!mcast && !tcpfsm_sub_wanted(net)) {
-		if (ev->type == TCPFSM_EVENT_DESTROY) {
-			struct tcpfsm_tuple t;
+	/* Every destroy leaves a tombstone, listened to or not: the tuple. */
+	if (ev->type == TCPFSM_EVENT_DESTROY) {
+		struct tcpfsm_tuple t;
 
-			/* A tombstone keeps the tuple: not the whole flow. */
-			tcpfsm_flow_tuple_locked(flow, &t);
-			tcpfsm_ring_add(nn, &t, ev);
-			atomic_inc(&nn->destroys);
-		}
-		return;
+		tcpfsm_flow_tuple_locked(flow, &t);
+		tcpfsm_ring_add(nn, &t, ev);
+		atomic_inc(&nn->destroys);
 	}
+	mcast = genl_has_listeners(&tcpfsm_genl_family, net, group);
+	if (!mcast && !tcpfsm_sub_wanted(net))
+		return;
 
 	rec = kmem_cache_alloc(tcpfsm_rec_cache, GFP_ATOMIC | __GFP_NOWARN);
 	if (rec) {
 		rec->ev = *ev;
 		tcpfsm_flow_info_locked(flow, &rec->fi);
-	}
-	if (ev->type == TCPFSM_EVENT_DESTROY) {
-		if (rec) {
-			tcpfsm_ring_add(nn, &rec->fi.tuple, ev);
-		} else {
-			struct tcpfsm_tuple t;
-
-			tcpfsm_flow_tuple_locked(flow, &t);
-			tcpfsm_ring_add(nn, &t, ev);
-		}
-		atomic_inc(&nn->destroys);
 	}
 	if (!rec) {
 		/* Nothing to match subscriptions against: they count it when
