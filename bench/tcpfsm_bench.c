@@ -25,6 +25,10 @@
  *                           VS_BATCH established segments, then R of
  *                           VS_BATCH new flows, per tracker; "insn_regions"
  *                           lines say, in order, what each region was
+ *   echo "mc R"      > ...  R regions of VS_BATCH established segments on
+ *                           each CPU's own flow, each CPU alone, then all
+ *                           at once (bench_mc()); "insn_mc" lines say, per
+ *                           CPU in order, what its concurrent regions were
  *   echo "summary N" > ...  N SUMMARY_GET replies built (message allocated,
  *                           the summary read and put, freed), ns per reply:
  *                           what a do costs but the socket copy, at any size
@@ -48,6 +52,7 @@
 #include <linux/skbuff.h>
 #include <linux/tcp.h>
 #include <linux/uaccess.h>
+#include <linux/workqueue.h>
 #include <net/ip.h>
 #include <net/net_namespace.h>
 #include <net/netfilter/nf_conntrack.h>
@@ -583,6 +588,62 @@ static u32 vs_expire(int who, u32 regions, u32 base, __be32 sa)
 	return regions;
 }
 
+/* One established connection of the head to head: data one way, ACKs back. */
+struct vs_conv {
+	struct sk_buff *to, *back;
+	u32 c, sv;
+};
+
+static void vs_conv_close(struct vs_conv *cv)
+{
+	kfree_skb(cv->to);
+	kfree_skb(cv->back);
+	cv->to = NULL;
+	cv->back = NULL;
+}
+
+/* @ca:40000 to @sa:80, opened by a handshake (uncounted); false: no memory. */
+static bool vs_conv_open(int who, struct vs_conv *cv, __be32 ca, __be32 sa,
+			 const struct nf_hook_state *st)
+{
+	struct sk_buff *syn = vs_skb(ca, sa, 40000, 80, false);
+
+	cv->to = vs_skb(ca, sa, 40000, 80, true);
+	cv->back = vs_skb(sa, ca, 80, 40000, false);
+	cv->c = 1000;
+	cv->sv = 5000;
+	if (!syn || !cv->to || !cv->back) {
+		kfree_skb(syn);
+		vs_conv_close(cv);
+		return false;
+	}
+	local_bh_disable();
+	vs_set(syn, TCPHDR_SYN, cv->c, 0);
+	vs_one(who, syn, st);
+	vs_set(cv->back, TCPHDR_SYN | TCPHDR_ACK, cv->sv, cv->c + 1);
+	vs_one(who, cv->back, st);
+	cv->c++;
+	cv->sv++;
+	vs_set(syn, TCPHDR_ACK, cv->c, cv->sv);
+	vs_one(who, syn, st);
+	local_bh_enable();
+	kfree_skb(syn);
+	return true;
+}
+
+/* Segment @j of the conversation: data when even, the ACK back when odd. */
+static __always_inline bool vs_conv_step(int who, struct vs_conv *cv, u32 j,
+					 const struct nf_hook_state *st)
+{
+	if (j & 1) {
+		vs_set(cv->back, TCPHDR_ACK, cv->sv, cv->c);
+		return vs_one(who, cv->back, st) == NF_ACCEPT;
+	}
+	vs_set(cv->to, TCPHDR_ACK | TCPHDR_PSH, cv->c, cv->sv);
+	cv->c += 16;
+	return vs_one(who, cv->to, st) == NF_ACCEPT;
+}
+
 /*
  * With @regions, the stretches are bracketed by the markers instead of
  * timed: @regions of VS_BATCH segments each, then as many of new flows,
@@ -595,32 +656,18 @@ static void vs_run(int who, const char *name, u32 m, u32 base, u32 regions)
 	};
 	struct tcpfsm_net *tn = tcpfsm_pernet(&init_net);
 	__be32 ca = htonl(0x0ac80001 + base), sa = htonl(0x0ac90001);
-	struct sk_buff *to, *ack, *back, *syn;
-	u32 c = 1000, sv = 5000, i, j, bad = 0;
+	struct vs_conv cv = {};
+	struct sk_buff *syn;
+	u32 i, j, bad = 0;
 	u64 t0, dt_seg = 0, dt_new = 0;
+	bool opened;
 
-	to = vs_skb(ca, sa, 40000, 80, true);
-	ack = vs_skb(ca, sa, 40000, 80, false);
-	back = vs_skb(sa, ca, 80, 40000, false);
-	syn = vs_skb(ca, sa, 1024, 81, false);
-	if (!to || !ack || !back || !syn)
-		goto out;
-
-	/* The handshake, untimed: SYN, SYN/ACK, ACK. */
+	syn = vs_skb(ca, sa, 1024, 80, false);
 	vs_hold(tn, regions);
-	local_bh_disable();
-	vs_set(syn, TCPHDR_SYN, c, 0);
-	tcp_hdr(syn)->source = htons(40000);
-	tcp_hdr(syn)->dest = htons(80);
-	vs_one(who, syn, &st);
-	vs_set(back, TCPHDR_SYN | TCPHDR_ACK, sv, c + 1);
-	vs_one(who, back, &st);
-	c++;
-	sv++;
-	vs_set(ack, TCPHDR_ACK, c, sv);
-	vs_one(who, ack, &st);
-	local_bh_enable();
+	opened = vs_conv_open(who, &cv, ca, sa, &st);
 	vs_release(tn, regions);
+	if (!syn || !opened)
+		goto out;
 
 	if (regions)
 		m = regions * VS_BATCH;
@@ -634,14 +681,7 @@ static void vs_run(int who, const char *name, u32 m, u32 base, u32 regions)
 		vs_region_start(regions);
 		for (j = i; j < min(m, i + VS_BATCH); j++) {
 			t0 = vs_clock(regions);
-			if (j & 1) {
-				vs_set(back, TCPHDR_ACK, sv, c);
-				bad += vs_one(who, back, &st) != NF_ACCEPT;
-			} else {
-				vs_set(to, TCPHDR_ACK | TCPHDR_PSH, c, sv);
-				c += 16;
-				bad += vs_one(who, to, &st) != NF_ACCEPT;
-			}
+			bad += !vs_conv_step(who, &cv, j, &st);
 			dt_seg += vs_clock(regions) - t0;
 		}
 		vs_region_stop(regions);
@@ -681,10 +721,168 @@ static void vs_run(int who, const char *name, u32 m, u32 base, u32 regions)
 	OUT("%s_new_flow_ns %llu", name, m ? dt_new / m : 0);
 	OUT("%s_not_accepted %u", name, bad);
 out:
-	kfree_skb(to);
-	kfree_skb(ack);
-	kfree_skb(back);
+	vs_conv_close(&cv);
 	kfree_skb(syn);
+}
+
+/*
+ * ---- every CPU at once ----
+ * Does a segment cost the same when every CPU pushes segments of its own
+ * flow at the same time?  It would not if the path took a lock or wrote a
+ * cache line that every segment shares: spinning adds instructions, and the
+ * plugin (writes=1) lists the lines more than one vCPU stored to.  Each
+ * online CPU (up to VS_MC_CPUS) opens its own connection, from its own
+ * address, on itself (so its flow comes from its own slab), then for each
+ * tracker (the harness alone, then tcpfsm) the CPUs run VS_BATCH-segment
+ * regions one CPU at a time ("solo"), then all together ("all"), each
+ * region started by every running CPU at once.  The regions open with the
+ * plugin's concurrent marker.  A control phase comes first: every CPU at
+ * once increments vs_mc_control, VS_BATCH times a region, which the plugin
+ * must list as shared (scripts/bench/mc-report.py finds it by its symbol).
+ */
+#define VS_MC_CPUS	8
+#define VS_MC_OPEN	(-1)
+#define VS_MC_CONTROL	(-2)
+
+static atomic_t vs_mc_control ____cacheline_aligned;
+
+static __always_inline void vs_mark_mcstart(void)
+{
+#ifdef CONFIG_X86
+	asm volatile("xchg %%di, %%di" ::: "memory");
+#else
+	barrier();
+#endif
+}
+
+struct vs_mc;
+
+/* A line of its own each, so the harness shares none between the CPUs. */
+struct vs_mc_cpu {
+	struct work_struct work;
+	struct vs_mc *mc;
+	unsigned int idx;
+	int cpu;
+	struct vs_conv conv[2];		/* per tracker: VS_NONE, VS_TCPFSM */
+	bool opened;
+	u32 bad;
+} ____cacheline_aligned;
+
+struct vs_mc {
+	int who;			/* VS_NONE, VS_TCPFSM or VS_MC_* */
+	u32 regions;
+	unsigned int running;		/* CPUs in this phase */
+	atomic_t arrived;		/* region barrier: arrivals so far */
+	struct vs_mc_cpu cpu[VS_MC_CPUS];
+};
+
+static const struct nf_hook_state vs_mc_state = {
+	.hook = NF_INET_LOCAL_OUT, .pf = NFPROTO_IPV4, .net = &init_net,
+};
+
+static void vs_mc_work(struct work_struct *work)
+{
+	struct vs_mc_cpu *me = container_of(work, struct vs_mc_cpu, work);
+	struct vs_mc *mc = me->mc;
+	struct vs_conv *cv;
+	u32 r, j, bad = 0;
+
+	if (mc->who == VS_MC_OPEN) {
+		__be32 ca = htonl(0x0ac80101 + 0x100 * me->idx), sa = htonl(0x0ac90001);
+
+		me->opened = vs_conv_open(VS_NONE, &me->conv[0], ca, sa, &vs_mc_state) &&
+			     vs_conv_open(VS_TCPFSM, &me->conv[1], ca, sa, &vs_mc_state);
+		return;
+	}
+	cv = &me->conv[mc->who == VS_TCPFSM];
+	for (r = 0; r < mc->regions; r++) {
+		/* Outside the count: wait until every running CPU is here. */
+		atomic_inc(&mc->arrived);
+		while (atomic_read(&mc->arrived) < (r + 1) * mc->running)
+			cpu_relax();
+		local_bh_disable();
+		local_irq_disable();
+		vs_mark_mcstart();
+		for (j = 0; j < VS_BATCH; j++) {
+			if (mc->who == VS_MC_CONTROL)
+				atomic_inc(&vs_mc_control);
+			else
+				bad += !vs_conv_step(mc->who, cv, j, &vs_mc_state);
+		}
+		vs_mark_stop();
+		local_irq_enable();
+		local_bh_enable();
+	}
+	me->bad += bad;
+}
+
+/* One phase: @who on the CPUs of @mask (by index in @mc), all at once. */
+static void vs_mc_phase(struct vs_mc *mc, int who, unsigned long mask, const char *name)
+{
+	unsigned int i;
+
+	mc->who = who;
+	mc->running = hweight_long(mask);
+	atomic_set(&mc->arrived, 0);
+	for (i = 0; i < VS_MC_CPUS; i++)
+		if (mask & BIT(i))
+			queue_work_on(mc->cpu[i].cpu, system_highpri_wq, &mc->cpu[i].work);
+	for (i = 0; i < VS_MC_CPUS; i++)
+		if (mask & BIT(i)) {
+			flush_work(&mc->cpu[i].work);
+			if (name)
+				OUT("insn_mc %s %u %u %u", name, i, mc->regions, VS_BATCH);
+		}
+}
+
+static void bench_mc(struct tcpfsm_net *tn, u32 regions)
+{
+	static const int who[] = { VS_NONE, VS_TCPFSM };
+	static const char *const solo[] = { "none_solo", "tcpfsm_solo" };
+	static const char *const all[] = { "none_all", "tcpfsm_all" };
+	struct vs_mc *mc = kzalloc(sizeof(*mc), GFP_KERNEL);
+	unsigned int n = 0, i, t;
+	unsigned long every;
+	bool opened = true;
+	u32 bad = 0;
+	int cpu;
+
+	if (!mc)
+		return;
+	mc->regions = regions;
+	/* The benchmark's VM takes no CPU offline. */
+	for_each_online_cpu(cpu) {
+		if (n == VS_MC_CPUS)
+			break;
+		INIT_WORK(&mc->cpu[n].work, vs_mc_work);
+		mc->cpu[n].mc = mc;
+		mc->cpu[n].idx = n;
+		mc->cpu[n].cpu = cpu;
+		n++;
+	}
+	every = BIT(n) - 1;
+	/* Opened and counted with no resize running (see vs_hold()). */
+	vs_hold(tn, regions);
+	vs_mc_phase(mc, VS_MC_OPEN, every, NULL);
+	for (i = 0; i < n; i++)
+		opened &= mc->cpu[i].opened;
+	if (opened) {
+		vs_mc_phase(mc, VS_MC_CONTROL, every, "control_all");
+		for (t = 0; t < ARRAY_SIZE(who); t++) {
+			for (i = 0; i < n; i++)
+				vs_mc_phase(mc, who[t], BIT(i), solo[t]);
+			vs_mc_phase(mc, who[t], every, all[t]);
+		}
+	}
+	vs_release(tn, regions);
+	for (i = 0; i < n; i++) {
+		bad += mc->cpu[i].bad;
+		vs_conv_close(&mc->cpu[i].conv[0]);
+		vs_conv_close(&mc->cpu[i].conv[1]);
+	}
+	OUT("mc_cpus %u", opened ? n : 0);
+	OUT("mc_not_accepted %u", bad);
+	kfree(mc);
 }
 
 static void bench_versus(struct tcpfsm_net *tn, u32 m, u32 regions)
@@ -782,6 +980,8 @@ static ssize_t bench_write(struct file *file, const char __user *ubuf,
 		bench_versus(tn, a, 0);
 	else if (!strcmp(cmd, "insns") && n >= 2 && a)
 		bench_versus(tn, 0, a);
+	else if (!strcmp(cmd, "mc") && n >= 2 && a)
+		bench_mc(tn, a);
 	else if (!strcmp(cmd, "summary") && n >= 2)
 		bench_summary(tn, a);
 	else if (!strcmp(cmd, "flush"))

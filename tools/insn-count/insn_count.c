@@ -26,6 +26,21 @@
  * counted whole: a few instructions in millions), one line per pair,
  *	global N INSNS
  *
+ * A third start marker opens a concurrent region, for a benchmark that runs
+ * the same work on every vCPU at once (is the count per operation the same
+ * as on one vCPU alone?):
+ *	start: xchg %di,%di	66 87 ff	(stop: the same as a region's)
+ * It is counted as a region is but reported apart, numbered apart,
+ *	mcregion VCPU N INSNS
+ * and with writes=1 the plugin also records, per vCPU, every 64-byte line
+ * a concurrent region stores to; at exit it prints how many lines and
+ * stores each vCPU made and every line that more than one vCPU stored to,
+ *	mcwrites VCPU LINES STORES
+ *	mcshared ADDR STORES-ON-VCPU0 STORES-ON-VCPU1 ...
+ * the cache lines that would bounce between the CPUs of a real machine.
+ * (writes=1 puts a callback on every store the guest makes, in or out of a
+ * region: it is for a short run of its own.)
+ *
  * Arguments: out=FILE (required) gets one line per region,
  *	region VCPU N INSNS
  * and with profile=N also the N blocks that ran the most instructions in
@@ -45,11 +60,13 @@ QEMU_PLUGIN_EXPORT int qemu_plugin_version = QEMU_PLUGIN_VERSION;
 
 #define MAX_VCPUS	64
 #define PROF_SLOTS	(1u << 16)	/* per vCPU; more blocks than that: counted, not kept */
+#define LINE_SLOTS	(1u << 14)	/* per vCPU, lines stored to in concurrent regions */
 
 static const uint8_t marker_start[] = { 0x66, 0x87, 0xdb };
 static const uint8_t marker_stop[] = { 0x66, 0x87, 0xc9 };
 static const uint8_t marker_gstart[] = { 0x66, 0x87, 0xd2 };
 static const uint8_t marker_gstop[] = { 0x66, 0x87, 0xf6 };
+static const uint8_t marker_mcstart[] = { 0x66, 0x87, 0xff };
 
 /* What a translated block tells its callback. */
 struct block {
@@ -62,11 +79,20 @@ struct prof_slot {
 	uint64_t insns;
 };
 
-/* One vCPU's state: only its own thread touches it. */
+struct line_slot {
+	uint64_t line;		/* address >> 6, plus one: 0 is free */
+	uint64_t stores;
+};
+
+/* One vCPU's state: only its own thread touches it (the lines: and atexit). */
 struct vcpu {
 	int on;
+	int mc;			/* the region is a concurrent one */
 	uint64_t count;
 	unsigned long region;
+	unsigned long mcregion;
+	struct line_slot *lines;
+	uint64_t lines_lost;	/* stores to lines that found no free slot */
 	struct prof_slot *prof;
 	uint64_t prof_lost;
 	uint64_t gcount;	/* while global_on */
@@ -80,6 +106,7 @@ static struct vcpu vcpus[MAX_VCPUS];
 static FILE *out;
 static pthread_mutex_t out_lock = PTHREAD_MUTEX_INITIALIZER;
 static unsigned int profile_top;
+static int track_writes;
 
 static void prof_add(struct vcpu *v, uint64_t vaddr, uint64_t n)
 {
@@ -137,6 +164,52 @@ static void on_start(unsigned int vcpu, void *udata)
 	}
 }
 
+static void on_mcstart(unsigned int vcpu, void *udata)
+{
+	on_start(vcpu, udata);
+	if (vcpu < MAX_VCPUS)
+		vcpus[vcpu].mc = 1;
+}
+
+static struct line_slot *line_find(struct vcpu *v, uint64_t line)
+{
+	uint32_t h = (uint32_t)((line * 0x9e3779b97f4a7c15ull) >> 50) & (LINE_SLOTS - 1);
+	unsigned int probe;
+
+	for (probe = 0; probe < 64; probe++) {
+		struct line_slot *s = &v->lines[(h + probe) & (LINE_SLOTS - 1)];
+
+		if (s->line == line || !s->line)
+			return s;
+	}
+	return NULL;
+}
+
+static void on_store(unsigned int vcpu, qemu_plugin_meminfo_t info, uint64_t vaddr,
+		     void *udata)
+{
+	struct line_slot *s;
+	struct vcpu *v;
+
+	(void)udata;
+	/* QEMU 7.2 calls a MEM_W callback for loads too: its info tells. */
+	if (vcpu >= MAX_VCPUS || !vcpus[vcpu].mc || !qemu_plugin_mem_is_store(info))
+		return;
+	v = &vcpus[vcpu];
+	if (!v->lines) {
+		v->lines = calloc(LINE_SLOTS, sizeof(*v->lines));
+		if (!v->lines)
+			abort();
+	}
+	s = line_find(v, (vaddr >> 6) + 1);
+	if (!s) {
+		v->lines_lost++;
+		return;
+	}
+	s->line = (vaddr >> 6) + 1;
+	s->stores++;
+}
+
 static int by_insns(const void *a, const void *b)
 {
 	const struct prof_slot *x = a, *y = b;
@@ -180,6 +253,14 @@ static void on_stop(unsigned int vcpu, void *udata)
 		return;
 	v->on = 0;
 	v->count -= m->n <= v->count ? m->n : v->count;
+	if (v->mc) {
+		v->mc = 0;
+		pthread_mutex_lock(&out_lock);
+		fprintf(out, "mcregion %u %lu %" PRIu64 "\n", vcpu, v->mcregion++, v->count);
+		fflush(out);
+		pthread_mutex_unlock(&out_lock);
+		return;
+	}
 	if (v->prof)
 		prof_add(v, m->vaddr, -m->n);	/* unsigned: takes back what on_block added */
 	report(vcpu, v);
@@ -248,12 +329,70 @@ static void on_translate(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
 		else if (is_marker(insn, marker_stop, sizeof(marker_stop)))
 			qemu_plugin_register_vcpu_insn_exec_cb(insn, on_stop, QEMU_PLUGIN_CB_NO_REGS,
 							       block_new(vaddr, n - i));
+		else if (is_marker(insn, marker_mcstart, sizeof(marker_mcstart)))
+			qemu_plugin_register_vcpu_insn_exec_cb(insn, on_mcstart, QEMU_PLUGIN_CB_NO_REGS,
+							       block_new(vaddr, n - i - 1));
 		else if (is_marker(insn, marker_gstart, sizeof(marker_gstart)))
 			qemu_plugin_register_vcpu_insn_exec_cb(insn, on_gstart,
 							       QEMU_PLUGIN_CB_NO_REGS, NULL);
 		else if (is_marker(insn, marker_gstop, sizeof(marker_gstop)))
 			qemu_plugin_register_vcpu_insn_exec_cb(insn, on_gstop,
 							       QEMU_PLUGIN_CB_NO_REGS, NULL);
+		if (track_writes)
+			qemu_plugin_register_vcpu_mem_cb(insn, on_store, QEMU_PLUGIN_CB_NO_REGS,
+							 QEMU_PLUGIN_MEM_W, NULL);
+	}
+}
+
+/* At exit, when no vCPU runs: what each stored to, and what more than one did. */
+static void report_lines(void)
+{
+	unsigned int i, j, k;
+
+	for (i = 0; i < MAX_VCPUS; i++) {
+		uint64_t lines = 0, stores = 0;
+
+		if (!vcpus[i].lines)
+			continue;
+		for (k = 0; k < LINE_SLOTS; k++)
+			if (vcpus[i].lines[k].line) {
+				lines++;
+				stores += vcpus[i].lines[k].stores;
+			}
+		fprintf(out, "mcwrites %u %" PRIu64 " %" PRIu64 " %" PRIu64 "\n", i, lines,
+			stores, vcpus[i].lines_lost);
+	}
+	for (i = 0; i < MAX_VCPUS; i++) {
+		if (!vcpus[i].lines)
+			continue;
+		for (k = 0; k < LINE_SLOTS; k++) {
+			uint64_t line = vcpus[i].lines[k].line;
+			int shared = 0, seen_before = 0;
+
+			if (!line)
+				continue;
+			for (j = 0; j < MAX_VCPUS; j++) {
+				struct line_slot *s;
+
+				if (j == i || !vcpus[j].lines)
+					continue;
+				s = line_find(&vcpus[j], line);
+				if (s && s->line == line) {
+					shared = 1;
+					seen_before |= j < i;
+				}
+			}
+			if (!shared || seen_before)
+				continue;	/* printed once, by the lowest vCPU */
+			fprintf(out, "mcshared 0x%" PRIx64, (line - 1) << 6);
+			for (j = 0; j < MAX_VCPUS; j++) {
+				struct line_slot *s = vcpus[j].lines ? line_find(&vcpus[j], line) : NULL;
+
+				if (vcpus[j].lines)
+					fprintf(out, " %" PRIu64, s && s->line == line ? s->stores : 0);
+			}
+			fprintf(out, "\n");
+		}
 	}
 }
 
@@ -261,6 +400,8 @@ static void on_atexit(qemu_plugin_id_t id, void *udata)
 {
 	(void)id;
 	(void)udata;
+	if (out && track_writes)
+		report_lines();
 	if (out)
 		fclose(out);
 	out = NULL;
@@ -278,8 +419,10 @@ QEMU_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_
 			path = argv[i] + 4;
 		else if (!strncmp(argv[i], "profile=", 8))
 			profile_top = (unsigned int)strtoul(argv[i] + 8, NULL, 0);
+		else if (!strcmp(argv[i], "writes=1"))
+			track_writes = 1;
 		else {
-			fprintf(stderr, "insn_count: unknown argument '%s' (out=FILE, profile=N)\n",
+			fprintf(stderr, "insn_count: unknown argument '%s' (out=FILE, profile=N, writes=1)\n",
 				argv[i]);
 			return -1;
 		}
