@@ -43,18 +43,61 @@ MODULE_PARM_DESC(defrag,
 		 "Reassemble fragments in every namespace, as conntrack does (default: yes; no leaves them untouched, counted and not tracked)");
 
 /*
+ * The buffers skb_header_pointer() copies a header into when it is not in
+ * the linear part are written before they are read, and on most segments
+ * never used at all; the stock kernels build with every automatic variable
+ * zeroed (CONFIG_INIT_STACK_ALL_ZERO), which would cost each segment a dozen
+ * stores for them.  So they are __uninitialized, and so are the tuple and
+ * the segment the hooks fill, field by field, for the table.
+ */
+
+/*
+ * The window scale option of a SYN whose TCP header at @thoff is @doff
+ * bytes long (more than the fixed part) into @seg.  False (counted) when
+ * the options are not all in the packet.  Out of line: only SYNs come here.
+ */
+static noinline bool tcpfsm_parse_wscale(struct net *net, const struct sk_buff *skb,
+					 unsigned int thoff, unsigned int doff,
+					 struct tcpfsm_seg *seg)
+{
+	u8 _opt[MAX_TCP_OPTION_SPACE] __uninitialized;
+	unsigned int olen = doff - sizeof(struct tcphdr), i;
+	const u8 *opt;
+
+	opt = skb_header_pointer(skb, thoff + sizeof(struct tcphdr), olen, _opt);
+	if (!opt) {
+		tcpfsm_table_count_skip(net, false);
+		return false;
+	}
+	for (i = 0; i < olen;) {
+		if (opt[i] == TCPOPT_EOL)
+			break;
+		if (opt[i] == TCPOPT_NOP) {
+			i++;
+			continue;
+		}
+		if (i + 1 >= olen || opt[i + 1] < 2)
+			break;		/* malformed: ignore the rest */
+		if (opt[i] == TCPOPT_WINDOW && opt[i + 1] == TCPOLEN_WINDOW &&
+		    i + TCPOLEN_WINDOW <= olen)
+			seg->wscale = min_t(u8, opt[i + 2], TCPFSM_WSCALE_MAX);
+		i += opt[i + 1];
+	}
+	return true;
+}
+
+/*
  * Fill @seg from the TCP header at @thoff; @len is the IP payload length.
  * Returns false (and counts it) when the header is truncated or lies.
+ * Inlined into each hook: it runs for every segment.
  */
-static bool tcpfsm_parse_tcp(struct net *net, const struct sk_buff *skb,
-			     unsigned int thoff, unsigned int len,
-			     struct tcpfsm_tuple *t, struct tcpfsm_seg *seg)
+static __always_inline bool tcpfsm_parse_tcp(struct net *net, const struct sk_buff *skb,
+					     unsigned int thoff, unsigned int len,
+					     struct tcpfsm_tuple *t, struct tcpfsm_seg *seg)
 {
-	u8 _opt[MAX_TCP_OPTION_SPACE];
+	struct tcphdr _th __uninitialized;
 	const struct tcphdr *th;
-	struct tcphdr _th;
-	unsigned int doff, i;
-	const u8 *opt;
+	unsigned int doff;
 
 	th = skb_header_pointer(skb, thoff, sizeof(_th), &_th);
 	doff = th ? th->doff * 4 : 0;
@@ -76,26 +119,7 @@ static bool tcpfsm_parse_tcp(struct net *net, const struct sk_buff *skb,
 	/* Window scale is only meaningful on SYNs (RFC 7323 2.2). */
 	if (!th->syn || doff == sizeof(_th))
 		return true;
-	opt = skb_header_pointer(skb, thoff + sizeof(_th), doff - sizeof(_th), _opt);
-	if (!opt) {
-		tcpfsm_table_count_skip(net, false);
-		return false;
-	}
-	for (i = 0; i < doff - sizeof(_th);) {
-		if (opt[i] == TCPOPT_EOL)
-			break;
-		if (opt[i] == TCPOPT_NOP) {
-			i++;
-			continue;
-		}
-		if (i + 1 >= doff - sizeof(_th) || opt[i + 1] < 2)
-			break;		/* malformed: ignore the rest */
-		if (opt[i] == TCPOPT_WINDOW && opt[i + 1] == TCPOLEN_WINDOW &&
-		    i + TCPOLEN_WINDOW <= doff - sizeof(_th))
-			seg->wscale = min_t(u8, opt[i + 2], TCPFSM_WSCALE_MAX);
-		i += opt[i + 1];
-	}
-	return true;
+	return tcpfsm_parse_wscale(net, skb, thoff, doff, seg);
 }
 
 /* A GSO skb stands for gso_segs segments on the wire. */
@@ -114,10 +138,11 @@ VISIBLE_IF_TCPFSM_BENCH unsigned int tcpfsm_hook_ipv4(void *priv, struct sk_buff
 						      const struct nf_hook_state *state)
 {
 	unsigned int nhoff = skb_network_offset(skb), thoff;
-	struct tcpfsm_tuple t = { .family = AF_INET };
+	/* For AF_INET the table reads only the .ip of each address. */
+	struct tcpfsm_tuple t __uninitialized;
+	struct tcpfsm_seg seg __uninitialized;
+	struct iphdr _iph __uninitialized;
 	const struct iphdr *iph;
-	struct tcpfsm_seg seg;
-	struct iphdr _iph;
 
 	if (tcpfsm_seen_at_local_out(state))
 		return NF_ACCEPT;
@@ -137,6 +162,7 @@ VISIBLE_IF_TCPFSM_BENCH unsigned int tcpfsm_hook_ipv4(void *priv, struct sk_buff
 	/* skb->len, not tot_len: a GSO skb's tot_len may be 0 (BIG TCP). */
 	if (!tcpfsm_parse_tcp(state->net, skb, thoff, skb->len - thoff, &t, &seg))
 		return NF_ACCEPT;
+	t.family = AF_INET;
 	t.addr[0].ip = iph->saddr;
 	t.addr[1].ip = iph->daddr;
 	tcpfsm_table_segment(state->net, &t, &seg, tcpfsm_segs(skb));
@@ -146,11 +172,11 @@ VISIBLE_IF_TCPFSM_BENCH unsigned int tcpfsm_hook_ipv4(void *priv, struct sk_buff
 static unsigned int tcpfsm_hook_ipv6(void *priv, struct sk_buff *skb,
 				     const struct nf_hook_state *state)
 {
-	struct tcpfsm_tuple t = { .family = AF_INET6 };
+	struct tcpfsm_tuple t __uninitialized;
+	struct tcpfsm_seg seg __uninitialized;
+	struct ipv6hdr _ip6h __uninitialized;
 	unsigned int thoff = 0;
 	const struct ipv6hdr *ip6h;
-	struct tcpfsm_seg seg;
-	struct ipv6hdr _ip6h;
 	unsigned short fragoff = 0;
 	int proto, flags = 0;
 
@@ -184,6 +210,7 @@ static unsigned int tcpfsm_hook_ipv6(void *priv, struct sk_buff *skb,
 	}
 	if (!tcpfsm_parse_tcp(state->net, skb, thoff, skb->len - thoff, &t, &seg))
 		return NF_ACCEPT;
+	t.family = AF_INET6;
 	t.addr[0].in6 = ip6h->saddr;
 	t.addr[1].in6 = ip6h->daddr;
 	tcpfsm_table_segment(state->net, &t, &seg, tcpfsm_segs(skb));
