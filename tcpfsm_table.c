@@ -28,7 +28,8 @@ static unsigned int tcpfsm_net_id __read_mostly;
  * Every segment hashes its key.  An IPv4 key is three words: one final mix.
  * The same function hashes a lookup key and a flow's own copy of it.
  */
-static u32 tcpfsm_hash(u8 family, const __be32 *addr, const __be16 *port, u32 seed)
+static __always_inline u32 tcpfsm_hash(u8 family, const __be32 *addr,
+				       const __be16 *port, u32 seed)
 {
 	u32 ports = (__force u32)port[0] << 16 | (__force u16)port[1];
 
@@ -56,28 +57,30 @@ static u32 tcpfsm_flow_hash(const void *data, u32 len, u32 seed)
  * Every lookup compares.  Each family's length is a constant, so that the
  * compiler makes word compares of it rather than call memcmp().
  */
-static bool tcpfsm_flow_has_key(const struct tcpfsm_flow *flow,
-				const struct tcpfsm_key *key)
+static __always_inline bool tcpfsm_flow_has_key(const struct tcpfsm_flow *flow,
+						const struct tcpfsm_key *key, u8 family)
 {
-	if (flow->family != key->family ||
+	if (flow->family != family ||
 	    memcmp(flow->port, key->port, sizeof(flow->port)))
 		return false;
-	if (key->family == AF_INET)
+	if (family == AF_INET)
 		return !memcmp(flow->addr, key->addr, 2 * sizeof(__be32));
 	return !memcmp(flow->addr, key->addr, 8 * sizeof(__be32));
 }
 
 static int tcpfsm_flow_cmp(struct rhashtable_compare_arg *arg, const void *obj)
 {
-	return !tcpfsm_flow_has_key(obj, arg->key);
+	const struct tcpfsm_key *key = arg->key;
+
+	return !tcpfsm_flow_has_key(obj, key, key->family);
 }
 
 /* A flow found by @key is the one wanted if it is still @tn's and has @key. */
-static bool tcpfsm_flow_live(const struct tcpfsm_net *tn,
-			     const struct tcpfsm_flow *flow,
-			     const struct tcpfsm_key *key)
+static __always_inline bool tcpfsm_flow_live(const struct tcpfsm_net *tn,
+					     const struct tcpfsm_flow *flow,
+					     const struct tcpfsm_key *key, u8 family)
 {
-	return tcpfsm_flow_mine(tn, flow) && tcpfsm_flow_has_key(flow, key);
+	return tcpfsm_flow_mine(tn, flow) && tcpfsm_flow_has_key(flow, key, family);
 }
 
 static const struct rhashtable_params tcpfsm_rht_params = {
@@ -89,16 +92,65 @@ static const struct rhashtable_params tcpfsm_rht_params = {
 	.automatic_shrinking = true,
 };
 
+/*
+ * rhashtable takes its parameters at every call, for the compiler to fold
+ * them in: a lookup whose key's family is known hashes and compares that
+ * family's way alone, with the same hash as tcpfsm_rht_params', which the
+ * table keeps for inserts and rehashes.
+ */
+static __always_inline u32 tcpfsm_key_hash4(const void *data, u32 len, u32 seed)
+{
+	const struct tcpfsm_key *key = data;
+
+	return tcpfsm_hash(AF_INET, key->addr, key->port, seed);
+}
+
+static __always_inline int tcpfsm_flow_cmp4(struct rhashtable_compare_arg *arg, const void *obj)
+{
+	return !tcpfsm_flow_has_key(obj, arg->key, AF_INET);
+}
+
+static __always_inline u32 tcpfsm_key_hash6(const void *data, u32 len, u32 seed)
+{
+	const struct tcpfsm_key *key = data;
+
+	return tcpfsm_hash(AF_INET6, key->addr, key->port, seed);
+}
+
+static __always_inline int tcpfsm_flow_cmp6(struct rhashtable_compare_arg *arg, const void *obj)
+{
+	return !tcpfsm_flow_has_key(obj, arg->key, AF_INET6);
+}
+
+static const struct rhashtable_params tcpfsm_rht_params4 = {
+	.head_offset = offsetof(struct tcpfsm_flow, node),
+	.key_len = sizeof(struct tcpfsm_key),
+	.hashfn = tcpfsm_key_hash4,
+	.obj_hashfn = tcpfsm_flow_hash,
+	.obj_cmpfn = tcpfsm_flow_cmp4,
+	.automatic_shrinking = true,
+};
+
+static const struct rhashtable_params tcpfsm_rht_params6 = {
+	.head_offset = offsetof(struct tcpfsm_flow, node),
+	.key_len = sizeof(struct tcpfsm_key),
+	.hashfn = tcpfsm_key_hash6,
+	.obj_hashfn = tcpfsm_flow_hash,
+	.obj_cmpfn = tcpfsm_flow_cmp6,
+	.automatic_shrinking = true,
+};
+
 struct tcpfsm_net *tcpfsm_pernet(const struct net *net)
 {
 	return net_generic(net, tcpfsm_net_id);
 }
 
 /*
- * Build the canonical key of tuple @t (oriented sender, receiver) and return
- * the key side of t's endpoint 0.
+ * Build the canonical key of tuple @t (oriented sender, receiver), whose
+ * family is @family, and return the key side of t's endpoint 0.
  */
-static u8 tcpfsm_key_make(struct tcpfsm_key *key, const struct tcpfsm_tuple *t)
+static __always_inline u8 tcpfsm_key_make_fam(struct tcpfsm_key *key,
+					      const struct tcpfsm_tuple *t, u8 family)
 {
 	int cmp;
 	u8 side;
@@ -107,7 +159,7 @@ static u8 tcpfsm_key_make(struct tcpfsm_key *key, const struct tcpfsm_tuple *t)
 	 * Ascending as memcmp() orders the bytes on the wire; an IPv4 address
 	 * in host order compares the same way in one instruction.
 	 */
-	if (t->family == AF_INET) {
+	if (family == AF_INET) {
 		u32 a = ntohl(t->addr[0].ip), b = ntohl(t->addr[1].ip);
 
 		cmp = a < b ? -1 : a > b;
@@ -117,7 +169,7 @@ static u8 tcpfsm_key_make(struct tcpfsm_key *key, const struct tcpfsm_tuple *t)
 	if (!cmp)
 		cmp = ntohs(t->port[0]) > ntohs(t->port[1]);
 	side = cmp > 0;
-	if (t->family == AF_INET) {
+	if (family == AF_INET) {
 		key->addr[side] = t->addr[0].ip;
 		key->addr[!side] = t->addr[1].ip;
 	} else {
@@ -126,8 +178,15 @@ static u8 tcpfsm_key_make(struct tcpfsm_key *key, const struct tcpfsm_tuple *t)
 	}
 	key->port[side] = t->port[0];
 	key->port[!side] = t->port[1];
-	key->family = t->family;
+	key->family = family;
 	return side;
+}
+
+static u8 tcpfsm_key_make(struct tcpfsm_key *key, const struct tcpfsm_tuple *t)
+{
+	if (t->family == AF_INET)
+		return tcpfsm_key_make_fam(key, t, AF_INET);
+	return tcpfsm_key_make_fam(key, t, AF_INET6);
 }
 
 /* The key a flow keeps, to recognise it again (see tcpfsm_flow_kill()). */
@@ -191,7 +250,7 @@ bool tcpfsm_flow_kill(struct tcpfsm_net *tn, struct tcpfsm_flow *flow,
 	bool killed = false;
 
 	spin_lock_bh(&flow->lock);
-	if (key ? tcpfsm_flow_live(tn, flow, key) : tcpfsm_flow_mine(tn, flow))
+	if (key ? tcpfsm_flow_live(tn, flow, key, key->family) : tcpfsm_flow_mine(tn, flow))
 		killed = tcpfsm_flow_destroy(tn, flow, reason);
 	spin_unlock_bh(&flow->lock);
 	if (killed)
@@ -251,18 +310,25 @@ static struct tcpfsm_flow *tcpfsm_flow_create(struct tcpfsm_net *tn,
 	return flow;
 }
 
-VISIBLE_IF_KUNIT void tcpfsm_tn_segment(struct tcpfsm_net *tn,
-					const struct tcpfsm_tuple *t,
-					const struct tcpfsm_seg *seg, u32 gso_segs)
+/*
+ * The segment path, for one family known at compile time, so that the key,
+ * its hash and every compare are that family's alone (see
+ * tcpfsm_rht_params4).
+ */
+static __always_inline void tcpfsm_tn_segment_fam(struct tcpfsm_net *tn,
+						  const struct tcpfsm_tuple *t,
+						  const struct tcpfsm_seg *seg,
+						  u32 gso_segs, u8 family)
 {
+	/* tcpfsm_key_make_fam() writes all of it that its family uses. */
+	struct tcpfsm_key key __uninitialized;
 	struct tcpfsm_flow *flow;
-	struct tcpfsm_key key;
 	bool replaced;
 	int tries;
 	u8 side;
 
 	tcpfsm_count_add(tn->stats, TCPFSM_A_STATS_SEGMENTS, gso_segs);
-	side = tcpfsm_key_make(&key, t);
+	side = tcpfsm_key_make_fam(&key, t, family);
 
 	rcu_read_lock();
 	/*
@@ -270,7 +336,11 @@ VISIBLE_IF_KUNIT void tcpfsm_tn_segment(struct tcpfsm_net *tn,
 	 * resolve in one more try, the bound only guards against surprises.
 	 */
 	for (tries = 0; tries < 4; tries++) {
-		flow = rhashtable_lookup(&tn->table, &key, tcpfsm_rht_params);
+		/* Each its own call: the parameters must stay constants. */
+		if (family == AF_INET)
+			flow = rhashtable_lookup(&tn->table, &key, tcpfsm_rht_params4);
+		else
+			flow = rhashtable_lookup(&tn->table, &key, tcpfsm_rht_params6);
 		if (!flow) {
 			flow = tcpfsm_flow_create(tn, &key, side, seg, gso_segs);
 			if (flow != ERR_PTR(-EEXIST))
@@ -278,7 +348,7 @@ VISIBLE_IF_KUNIT void tcpfsm_tn_segment(struct tcpfsm_net *tn,
 			continue;
 		}
 		spin_lock_bh(&flow->lock);
-		if (!tcpfsm_flow_live(tn, flow, &key)) {
+		if (!tcpfsm_flow_live(tn, flow, &key, family)) {
 			spin_unlock_bh(&flow->lock);
 			continue;
 		}
@@ -291,6 +361,16 @@ VISIBLE_IF_KUNIT void tcpfsm_tn_segment(struct tcpfsm_net *tn,
 		/* The SYN starts the new connection: its sender is the client. */
 	}
 	rcu_read_unlock();
+}
+
+VISIBLE_IF_KUNIT void tcpfsm_tn_segment(struct tcpfsm_net *tn,
+					const struct tcpfsm_tuple *t,
+					const struct tcpfsm_seg *seg, u32 gso_segs)
+{
+	if (t->family == AF_INET)
+		tcpfsm_tn_segment_fam(tn, t, seg, gso_segs, AF_INET);
+	else
+		tcpfsm_tn_segment_fam(tn, t, seg, gso_segs, AF_INET6);
 }
 EXPORT_SYMBOL_IF_KUNIT(tcpfsm_tn_segment);
 
@@ -312,7 +392,7 @@ VISIBLE_IF_KUNIT bool tcpfsm_tn_get(struct tcpfsm_net *tn, const struct tcpfsm_t
 	flow = rhashtable_lookup(&tn->table, &key, tcpfsm_rht_params);
 	if (flow) {
 		spin_lock_bh(&flow->lock);
-		found = tcpfsm_flow_live(tn, flow, &key);
+		found = tcpfsm_flow_live(tn, flow, &key, key.family);
 		if (found)
 			tcpfsm_flow_info_locked(flow, info);
 		spin_unlock_bh(&flow->lock);
