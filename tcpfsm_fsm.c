@@ -431,9 +431,9 @@ static u32 tcpfsm_seg_win(const struct tcpfsm_peer *snd,
  * nothing to check against; a flow picked up mid-stream is
  * not checked until both sides have been seen, since its history is lost.
  */
-static u8 tcpfsm_window_check(const struct tcpfsm_peer *snd,
-			      const struct tcpfsm_peer *rcv,
-			      const struct tcpfsm_seg *seg, u32 end)
+static __always_inline u8 tcpfsm_window_check(const struct tcpfsm_peer *snd,
+					      const struct tcpfsm_peer *rcv,
+					      const struct tcpfsm_seg *seg, u32 end)
 {
 	u32 seq = seg->seq, maxackwin;
 
@@ -453,7 +453,7 @@ static u8 tcpfsm_window_check(const struct tcpfsm_peer *snd,
 }
 
 /* A segment from an endpoint already seen: its window and end may grow. */
-static void tcpfsm_track_seen(struct tcpfsm_peer *snd, u32 win, u32 end)
+static __always_inline void tcpfsm_track_seen(struct tcpfsm_peer *snd, u32 win, u32 end)
 {
 	if (snd->maxwin < win)
 		snd->maxwin = win;
@@ -464,8 +464,8 @@ static void tcpfsm_track_seen(struct tcpfsm_peer *snd, u32 win, u32 end)
 /* What a segment's ACK tells: what the sender has received, and how far the
  * receiver may now send.
  */
-static void tcpfsm_track_ack(struct tcpfsm_peer *snd, struct tcpfsm_peer *rcv,
-			     u32 ack, u32 win, u32 end)
+static __always_inline void tcpfsm_track_ack(struct tcpfsm_peer *snd, struct tcpfsm_peer *rcv,
+					     u32 ack, u32 win, u32 end)
 {
 	if (!(snd->flags & TCPFSM_PEER_ACKED) ||
 	    tcpfsm_seq_after(ack, snd->maxack)) {
