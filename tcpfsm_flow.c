@@ -219,8 +219,8 @@ static void tcpfsm_flow_rtt(struct tcpfsm_net *tn, struct tcpfsm_flow *flow,
 	}
 }
 
-static void tcpfsm_flow_account(struct tcpfsm_flow *flow, u8 sender,
-				const struct tcpfsm_seg *seg, u32 gso_segs)
+static __always_inline void tcpfsm_flow_account(struct tcpfsm_flow *flow, u8 sender,
+						const struct tcpfsm_seg *seg, u32 gso_segs)
 {
 	struct tcpfsm_acct *acct = tcpfsm_flow_acct(flow);
 
