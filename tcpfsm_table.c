@@ -313,7 +313,8 @@ static struct tcpfsm_flow *tcpfsm_flow_create(struct tcpfsm_net *tn,
 /*
  * The segment path, for one family known at compile time, so that the key,
  * its hash and every compare are that family's alone (see
- * tcpfsm_rht_params4).
+ * tcpfsm_rht_params4).  In an RCU read-side section, which netfilter holds
+ * around its hooks (nf_hook()).
  */
 static __always_inline void tcpfsm_tn_segment_fam(struct tcpfsm_net *tn,
 						  const struct tcpfsm_tuple *t,
@@ -330,7 +331,6 @@ static __always_inline void tcpfsm_tn_segment_fam(struct tcpfsm_net *tn,
 	tcpfsm_count_add(tn->stats, TCPFSM_A_STATS_SEGMENTS, gso_segs);
 	side = tcpfsm_key_make_fam(&key, t, family);
 
-	rcu_read_lock();
 	/*
 	 * A lookup can race with a creator or with the flow's removal; both
 	 * resolve in one more try, the bound only guards against surprises.
@@ -360,24 +360,24 @@ static __always_inline void tcpfsm_tn_segment_fam(struct tcpfsm_net *tn,
 		tcpfsm_flow_free(flow);
 		/* The SYN starts the new connection: its sender is the client. */
 	}
-	rcu_read_unlock();
 }
 
-VISIBLE_IF_KUNIT void tcpfsm_tn_segment(struct tcpfsm_net *tn,
-					const struct tcpfsm_tuple *t,
-					const struct tcpfsm_seg *seg, u32 gso_segs)
+static __always_inline void tcpfsm_tn_segment_any(struct tcpfsm_net *tn,
+						  const struct tcpfsm_tuple *t,
+						  const struct tcpfsm_seg *seg,
+						  u32 gso_segs)
 {
 	if (t->family == AF_INET)
 		tcpfsm_tn_segment_fam(tn, t, seg, gso_segs, AF_INET);
 	else
 		tcpfsm_tn_segment_fam(tn, t, seg, gso_segs, AF_INET6);
 }
-EXPORT_SYMBOL_IF_KUNIT(tcpfsm_tn_segment);
 
+/* From the hooks, in netfilter's RCU read-side section. */
 void tcpfsm_table_segment(struct net *net, const struct tcpfsm_tuple *t,
 			  const struct tcpfsm_seg *seg, u32 gso_segs)
 {
-	tcpfsm_tn_segment(tcpfsm_pernet(net), t, seg, gso_segs);
+	tcpfsm_tn_segment_any(tcpfsm_pernet(net), t, seg, gso_segs);
 }
 
 VISIBLE_IF_KUNIT bool tcpfsm_tn_get(struct tcpfsm_net *tn, const struct tcpfsm_tuple *t,
@@ -595,6 +595,16 @@ void tcpfsm_table_count_event_lost(struct net *net)
 }
 
 #if IS_ENABLED(CONFIG_KUNIT)
+/* A segment into @tn as its hook would hand it over, in an RCU section. */
+void tcpfsm_tn_segment(struct tcpfsm_net *tn, const struct tcpfsm_tuple *t,
+		       const struct tcpfsm_seg *seg, u32 gso_segs)
+{
+	rcu_read_lock();
+	tcpfsm_tn_segment_any(tn, t, seg, gso_segs);
+	rcu_read_unlock();
+}
+EXPORT_SYMBOL_IF_KUNIT(tcpfsm_tn_segment);
+
 /*
  * For kunit/tcpfsm_table_test.c: tables outside any namespace's pernet data
  * (they report events as @net's, and are on no list and have no GC), and a

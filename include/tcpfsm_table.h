@@ -41,7 +41,10 @@ void tcpfsm_table_uninit(void);
 /* Unload, once the hooks are gone: destroy every flow, with events. */
 void tcpfsm_table_shutdown(void);
 
-/* The hook's entry point: one parsed segment of @gso_segs segments. */
+/*
+ * The hook's entry point: one parsed segment of @gso_segs segments, in the
+ * RCU read-side section netfilter holds around its hooks.
+ */
 void tcpfsm_table_segment(struct net *net, const struct tcpfsm_tuple *t,
 			  const struct tcpfsm_seg *seg, u32 gso_segs);
 /* Counters for what the hook could not hand over. */
