@@ -629,10 +629,13 @@ static u8 tcpfsm_step(struct tcpfsm_conn *c, const struct tcpfsm_seg *seg,
 	return TCPFSM_ACCEPT;
 }
 
-/* Every segment but those tcpfsm_fast_ack() takes. */
-VISIBLE_IF_KUNIT void tcpfsm_fsm_update_general(struct tcpfsm_conn *c,
-						const struct tcpfsm_seg *seg,
-						struct tcpfsm_result *res)
+/*
+ * Every segment but those tcpfsm_fast_ack() takes.  Out of line, so that
+ * the fast path does not pay for this one's registers and frame.
+ */
+VISIBLE_IF_KUNIT noinline void
+tcpfsm_fsm_update_general(struct tcpfsm_conn *c, const struct tcpfsm_seg *seg,
+			  struct tcpfsm_result *res)
 {
 	res->kind = tcpfsm_seg_kind(seg->flags);
 	res->old_state[0] = c->peer[0].state;
@@ -652,8 +655,9 @@ EXPORT_SYMBOL_IF_KUNIT(tcpfsm_fsm_update_general);
  * way; the fuzzer and the KUnit walks check that both agree on every
  * segment (kunit/tcpfsm_props.h).
  */
-static bool tcpfsm_fast_ack(struct tcpfsm_conn *c, const struct tcpfsm_seg *seg,
-			    struct tcpfsm_result *res)
+static __always_inline bool tcpfsm_fast_ack(struct tcpfsm_conn *c,
+					    const struct tcpfsm_seg *seg,
+					    struct tcpfsm_result *res)
 {
 	struct tcpfsm_peer *snd = &c->peer[seg->dir & 1];
 	struct tcpfsm_peer *rcv = &c->peer[!(seg->dir & 1)];
