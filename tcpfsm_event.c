@@ -40,14 +40,19 @@ void tcpfsm_event_unregister(const struct tcpfsm_event_notifier *n)
 	synchronize_rcu();
 }
 
+/*
+ * Whoever holds a flow's lock has bottom halves off (and is in an RCU
+ * read-side section besides, since a flow's memory is SLAB_TYPESAFE_BY_RCU),
+ * which synchronize_rcu() in tcpfsm_event_unregister() waits for: so this
+ * takes no lock of its own, which on the stock kernels (PREEMPT_RCU) would
+ * be two calls an event.  Lockdep's RCU checks hold callers to it.
+ */
 void tcpfsm_event_notify(struct net *net, const struct tcpfsm_flow *flow,
 			 const struct tcpfsm_event *ev)
 {
-	const struct tcpfsm_event_notifier *n;
+	const struct tcpfsm_event_notifier *n =
+		rcu_dereference_check(tcpfsm_event_cb, rcu_read_lock_any_held());
 
-	rcu_read_lock();
-	n = rcu_dereference(tcpfsm_event_cb);
 	if (n)
 		n->event(net, flow, ev);
-	rcu_read_unlock();
 }

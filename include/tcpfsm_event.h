@@ -50,7 +50,7 @@ int tcpfsm_event_register(const struct tcpfsm_event_notifier *n);
 /* Returns once no event is still being handed to @n. */
 void tcpfsm_event_unregister(const struct tcpfsm_event_notifier *n);
 
-/* For the table only. */
+/* For the table only: with the flow's lock held, in an RCU read-side section. */
 void tcpfsm_event_notify(struct net *net, const struct tcpfsm_flow *flow,
 			 const struct tcpfsm_event *ev);
 
