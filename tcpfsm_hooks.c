@@ -30,6 +30,7 @@
 #include <net/ip.h>
 #include <net/ipv6.h>
 #include <net/net_namespace.h>
+#include <net/netns/generic.h>
 #include <net/netfilter/ipv4/nf_defrag_ipv4.h>
 #include <net/netfilter/ipv6/nf_defrag_ipv6.h>
 
@@ -165,7 +166,7 @@ VISIBLE_IF_TCPFSM_BENCH unsigned int tcpfsm_hook_ipv4(void *priv, struct sk_buff
 	t.family = AF_INET;
 	t.addr[0].ip = iph->saddr;
 	t.addr[1].ip = iph->daddr;
-	tcpfsm_table_segment(state->net, &t, &seg, tcpfsm_segs(skb));
+	tcpfsm_table_segment(priv, &t, &seg, tcpfsm_segs(skb));
 	return NF_ACCEPT;
 }
 
@@ -213,13 +214,15 @@ static unsigned int tcpfsm_hook_ipv6(void *priv, struct sk_buff *skb,
 	t.family = AF_INET6;
 	t.addr[0].in6 = ip6h->saddr;
 	t.addr[1].in6 = ip6h->daddr;
-	tcpfsm_table_segment(state->net, &t, &seg, tcpfsm_segs(skb));
+	tcpfsm_table_segment(priv, &t, &seg, tcpfsm_segs(skb));
 	return NF_ACCEPT;
 }
 
 /*
  * Just after conntrack, so defragmentation (NF_IP_PRI_CONNTRACK_DEFRAG,
- * -400: ours or conntrack's) has already happened.
+ * -400: ours or conntrack's) has already happened.  Each namespace
+ * registers a copy whose private data is its table (struct
+ * tcpfsm_hooks_net), so that a segment does not look the table up.
  */
 static const struct nf_hook_ops tcpfsm_nf_ops[] = {
 	{
@@ -248,14 +251,28 @@ static const struct nf_hook_ops tcpfsm_nf_ops[] = {
 	},
 };
 
+struct tcpfsm_hooks_net {
+	struct nf_hook_ops ops[ARRAY_SIZE(tcpfsm_nf_ops)];
+};
+
+static unsigned int tcpfsm_hooks_net_id __read_mostly;
+
 /*
  * Defragmentation is reference counted per namespace (conntrack takes its own
  * reference), so ours is dropped exactly when we go.  The defrag modules'
- * own pernet exit runs after ours: they registered first.
+ * own pernet exit runs after ours: they registered first.  The table's
+ * pernet init runs before ours and its exit after (tcpfsm_main.c's order).
  */
 static int __net_init tcpfsm_hooks_net_init(struct net *net)
 {
+	struct tcpfsm_hooks_net *hn = net_generic(net, tcpfsm_hooks_net_id);
+	unsigned int i;
 	int err;
+
+	for (i = 0; i < ARRAY_SIZE(hn->ops); i++) {
+		hn->ops[i] = tcpfsm_nf_ops[i];
+		hn->ops[i].priv = tcpfsm_table_of(net);
+	}
 
 	if (tcpfsm_param_defrag) {
 		err = nf_defrag_ipv4_enable(net);
@@ -265,7 +282,7 @@ static int __net_init tcpfsm_hooks_net_init(struct net *net)
 		if (err)
 			goto err_ipv6;
 	}
-	err = nf_register_net_hooks(net, tcpfsm_nf_ops, ARRAY_SIZE(tcpfsm_nf_ops));
+	err = nf_register_net_hooks(net, hn->ops, ARRAY_SIZE(hn->ops));
 	if (err)
 		goto err_hooks;
 	return 0;
@@ -281,7 +298,9 @@ err_ipv6:
 
 static void __net_exit tcpfsm_hooks_net_exit(struct net *net)
 {
-	nf_unregister_net_hooks(net, tcpfsm_nf_ops, ARRAY_SIZE(tcpfsm_nf_ops));
+	struct tcpfsm_hooks_net *hn = net_generic(net, tcpfsm_hooks_net_id);
+
+	nf_unregister_net_hooks(net, hn->ops, ARRAY_SIZE(hn->ops));
 	if (tcpfsm_param_defrag) {
 		nf_defrag_ipv6_disable(net);
 		nf_defrag_ipv4_disable(net);
@@ -291,6 +310,8 @@ static void __net_exit tcpfsm_hooks_net_exit(struct net *net)
 static struct pernet_operations tcpfsm_hooks_net_ops = {
 	.init = tcpfsm_hooks_net_init,
 	.exit = tcpfsm_hooks_net_exit,
+	.id = &tcpfsm_hooks_net_id,
+	.size = sizeof(struct tcpfsm_hooks_net),
 };
 
 int tcpfsm_hooks_init(void)

@@ -145,6 +145,11 @@ struct tcpfsm_net *tcpfsm_pernet(const struct net *net)
 	return net_generic(net, tcpfsm_net_id);
 }
 
+struct tcpfsm_net *tcpfsm_table_of(struct net *net)
+{
+	return tcpfsm_pernet(net);
+}
+
 /*
  * Build the canonical key of tuple @t (oriented sender, receiver), whose
  * family is @family, and return the key side of t's endpoint 0.
@@ -374,10 +379,10 @@ static __always_inline void tcpfsm_tn_segment_any(struct tcpfsm_net *tn,
 }
 
 /* From the hooks, in netfilter's RCU read-side section. */
-void tcpfsm_table_segment(struct net *net, const struct tcpfsm_tuple *t,
+void tcpfsm_table_segment(struct tcpfsm_net *tn, const struct tcpfsm_tuple *t,
 			  const struct tcpfsm_seg *seg, u32 gso_segs)
 {
-	tcpfsm_tn_segment_any(tcpfsm_pernet(net), t, seg, gso_segs);
+	tcpfsm_tn_segment_any(tn, t, seg, gso_segs);
 }
 
 VISIBLE_IF_KUNIT bool tcpfsm_tn_get(struct tcpfsm_net *tn, const struct tcpfsm_tuple *t,

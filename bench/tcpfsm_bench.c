@@ -146,7 +146,7 @@ static void bench_fill(struct tcpfsm_net *tn, u32 n)
 	for (i = 0; i < n; i++) {
 		bench_tuple(&t, bench_next++, false);
 		t0 = ktime_get_ns();
-		tcpfsm_table_segment(tn->net, &t, &s, 1);
+		tcpfsm_table_segment(tn, &t, &s, 1);
 		dt += ktime_get_ns() - t0;
 		if ((i & 255) == 255) {
 			rcu_read_unlock();
@@ -183,25 +183,25 @@ static void bench_segments(struct tcpfsm_net *tn, u32 m)
 
 	rcu_read_lock();	/* as netfilter holds it around a hook */
 	bench_seg(&s, c, 0, 0, 64240, TCPFSM_TH_SYN, 7);
-	tcpfsm_table_segment(tn->net, &to, &s, 1);
+	tcpfsm_table_segment(tn, &to, &s, 1);
 	bench_seg(&s, sv, c + 1, 0, 65160, TCPFSM_TH_SYN | TCPFSM_TH_ACK, 7);
-	tcpfsm_table_segment(tn->net, &back, &s, 1);
+	tcpfsm_table_segment(tn, &back, &s, 1);
 	c++;
 	sv++;
 	bench_seg(&s, c, sv, 0, 502, TCPFSM_TH_ACK, TCPFSM_WSCALE_NONE);
-	tcpfsm_table_segment(tn->net, &to, &s, 1);
+	tcpfsm_table_segment(tn, &to, &s, 1);
 
 	inval0 = bench_invalid(tn);
 	for (i = 0; i < m; i++) {
 		if (i & 1) {
 			bench_seg(&s, sv, c, 0, 2000, TCPFSM_TH_ACK, TCPFSM_WSCALE_NONE);
 			t0 = ktime_get_ns();
-			tcpfsm_table_segment(tn->net, &back, &s, 1);
+			tcpfsm_table_segment(tn, &back, &s, 1);
 		} else {
 			bench_seg(&s, c, sv, 1448, 502, TCPFSM_TH_ACK, TCPFSM_WSCALE_NONE);
 			c += 1448;
 			t0 = ktime_get_ns();
-			tcpfsm_table_segment(tn->net, &to, &s, 1);
+			tcpfsm_table_segment(tn, &to, &s, 1);
 		}
 		dt += ktime_get_ns() - t0;
 		if ((i & 1023) == 1023) {
@@ -310,7 +310,7 @@ static void bench_rate(struct tcpfsm_net *tn, u32 rate, u32 k)
 		}
 		bench_tuple(&t, bench_next++, false);
 		rcu_read_lock();	/* as netfilter holds it around a hook */
-		tcpfsm_table_segment(tn->net, &t, &s, 1);
+		tcpfsm_table_segment(tn, &t, &s, 1);
 		rcu_read_unlock();
 		if ((i & 255) == 255)
 			cond_resched();
@@ -490,13 +490,16 @@ static __always_inline u64 vs_clock(u32 regions)
 	return regions ? 0 : ktime_get_ns();
 }
 
+/* What netfilter hands tcpfsm's init_net hooks: init_net's table. */
+static struct tcpfsm_net *vs_priv;
+
 /* One segment through one tracker, as its hooks would take it. */
 static unsigned int vs_one(int who, struct sk_buff *skb, const struct nf_hook_state *st)
 {
 	unsigned int v;
 
 	if (who == VS_TCPFSM)
-		return tcpfsm_hook_ipv4(NULL, skb, st);
+		return tcpfsm_hook_ipv4(vs_priv, skb, st);
 	if (who == VS_NONE) {
 		barrier();
 		return NF_ACCEPT;
@@ -1040,6 +1043,7 @@ static const struct file_operations bench_fops = {
 
 int tcpfsm_bench_init(void)
 {
+	vs_priv = tcpfsm_table_of(&init_net);
 	bench_file = debugfs_create_file("tcpfsm_bench", 0600, NULL, NULL, &bench_fops);
 	if (IS_ERR(bench_file))
 		return PTR_ERR(bench_file);

@@ -11,6 +11,7 @@
 struct net;
 struct tcpfsm_config;
 struct tcpfsm_flow;
+struct tcpfsm_net;
 struct tcpfsm_stats;
 
 /* A connection's addresses, oriented: [TCPFSM_CLIENT] and [TCPFSM_SERVER]. */
@@ -42,10 +43,15 @@ void tcpfsm_table_uninit(void);
 void tcpfsm_table_shutdown(void);
 
 /*
- * The hook's entry point: one parsed segment of @gso_segs segments, in the
- * RCU read-side section netfilter holds around its hooks.
+ * @net's table, which is set up before any hook of @net is registered and
+ * outlives them: a hook is registered with it as its private data.
  */
-void tcpfsm_table_segment(struct net *net, const struct tcpfsm_tuple *t,
+struct tcpfsm_net *tcpfsm_table_of(struct net *net);
+/*
+ * The hook's entry point: one parsed segment of @gso_segs segments into
+ * table @tn, in the RCU read-side section netfilter holds around its hooks.
+ */
+void tcpfsm_table_segment(struct tcpfsm_net *tn, const struct tcpfsm_tuple *t,
 			  const struct tcpfsm_seg *seg, u32 gso_segs);
 /* Counters for what the hook could not hand over. */
 void tcpfsm_table_count_skip(struct net *net, bool fragment);
