@@ -260,7 +260,7 @@ static void tcpfsm_nl_event(struct net *net, const struct tcpfsm_flow *flow,
 
 	if (group < 0)
 		return;
-	nn = tcpfsm_nl_pernet(net);
+	nn = tcpfsm_nl_generic(net, tcpfsm_nl_net_id);
 	tcpfsm_note_gen(nn, ev->gen);
 	if (READ_ONCE(nn->dying))
 		return;

@@ -83,16 +83,20 @@ static bool tcpfsm_sub_match(const struct tcpfsm_sub *sub, const struct tcpfsm_e
 	return tcpfsm_filter_match(f, &rec->fi);
 }
 
+/* From the event path (tcpfsm_nl_generic()). */
 bool tcpfsm_sub_wanted(struct net *net)
 {
-	return !list_empty(&tcpfsm_sub_pernet(net)->subs) || !list_empty(&tcpfsm_allns_subs);
+	const struct tcpfsm_sub_net *sn = tcpfsm_nl_generic(net, tcpfsm_sub_net_id);
+
+	return !list_empty(&sn->subs) || !list_empty(&tcpfsm_allns_subs);
 }
 
 void tcpfsm_sub_dropped(struct net *net, const struct tcpfsm_ev_rec *rec)
 {
+	struct tcpfsm_sub_net *sn = tcpfsm_nl_generic(net, tcpfsm_sub_net_id);
 	struct tcpfsm_sub *sub;
 
-	list_for_each_entry_rcu(sub, &tcpfsm_sub_pernet(net)->subs, list)
+	list_for_each_entry_rcu(sub, &sn->subs, list)
 		if (tcpfsm_sub_match(sub, rec))
 			atomic_inc(&sub->dropped);
 	list_for_each_entry_rcu(sub, &tcpfsm_allns_subs, list)

@@ -19,6 +19,7 @@
 #define _TCPFSM_NL_H
 
 #include <linux/llist.h>
+#include <net/netns/generic.h>
 #include <net/genetlink.h>
 #include "tcpfsm_event.h"
 #include "tcpfsm_table.h"
@@ -28,6 +29,16 @@
 #define __TCPFSM_NLGRP_MAX	(TCPFSM_NLGRP_STUCK + 1)
 
 extern struct genl_family tcpfsm_genl_family;
+
+/*
+ * net_generic() for the event path, which is in an RCU read-side section
+ * (bottom halves off, a flow's lock held): net_generic() takes and drops
+ * a read lock of its own, two calls on the stock (PREEMPT_RCU) kernels.
+ */
+static inline void *tcpfsm_nl_generic(const struct net *net, unsigned int id)
+{
+	return rcu_dereference_check(net->gen, rcu_read_lock_any_held())->ptr[id];
+}
 
 /* Room for one flow message: flow nest, event nest, headers, with slack. */
 #define TCPFSM_EVENT_SIZE	512
