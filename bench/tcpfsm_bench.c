@@ -473,12 +473,14 @@ static void vs_selftest(void)
  * for all three harnesses alike.
  */
 static void vs_enter(void)
+	__acquires(RCU)
 {
 	local_bh_disable();
 	rcu_read_lock();
 }
 
 static void vs_exit(void)
+	__releases(RCU)
 {
 	rcu_read_unlock();
 	local_bh_enable();
