@@ -83,14 +83,21 @@ static __always_inline bool tcpfsm_flow_live(const struct tcpfsm_net *tn,
 	return tcpfsm_flow_mine(tn, flow) && tcpfsm_flow_has_key(flow, key, family);
 }
 
-static const struct rhashtable_params tcpfsm_rht_params = {
-	.head_offset = offsetof(struct tcpfsm_flow, node),
-	.key_len = sizeof(struct tcpfsm_key),
-	.hashfn = tcpfsm_key_hash,
-	.obj_hashfn = tcpfsm_flow_hash,
-	.obj_cmpfn = tcpfsm_flow_cmp,
-	.automatic_shrinking = true,
-};
+/*
+ * The table's parameters, and those of lookups made for one family (below):
+ * all but how a key is hashed and compared must be the same.
+ */
+#define TCPFSM_RHT_PARAMS(key_hashfn, cmpfn) {				\
+	.head_offset = offsetof(struct tcpfsm_flow, node),		\
+	.key_len = sizeof(struct tcpfsm_key),				\
+	.hashfn = key_hashfn,						\
+	.obj_hashfn = tcpfsm_flow_hash,					\
+	.obj_cmpfn = cmpfn,						\
+	.automatic_shrinking = true,					\
+}
+
+static const struct rhashtable_params tcpfsm_rht_params =
+	TCPFSM_RHT_PARAMS(tcpfsm_key_hash, tcpfsm_flow_cmp);
 
 /*
  * rhashtable takes its parameters at every call, for the compiler to fold
@@ -122,23 +129,10 @@ static __always_inline int tcpfsm_flow_cmp6(struct rhashtable_compare_arg *arg, 
 	return !tcpfsm_flow_has_key(obj, arg->key, AF_INET6);
 }
 
-static const struct rhashtable_params tcpfsm_rht_params4 = {
-	.head_offset = offsetof(struct tcpfsm_flow, node),
-	.key_len = sizeof(struct tcpfsm_key),
-	.hashfn = tcpfsm_key_hash4,
-	.obj_hashfn = tcpfsm_flow_hash,
-	.obj_cmpfn = tcpfsm_flow_cmp4,
-	.automatic_shrinking = true,
-};
-
-static const struct rhashtable_params tcpfsm_rht_params6 = {
-	.head_offset = offsetof(struct tcpfsm_flow, node),
-	.key_len = sizeof(struct tcpfsm_key),
-	.hashfn = tcpfsm_key_hash6,
-	.obj_hashfn = tcpfsm_flow_hash,
-	.obj_cmpfn = tcpfsm_flow_cmp6,
-	.automatic_shrinking = true,
-};
+static const struct rhashtable_params tcpfsm_rht_params4 =
+	TCPFSM_RHT_PARAMS(tcpfsm_key_hash4, tcpfsm_flow_cmp4);
+static const struct rhashtable_params tcpfsm_rht_params6 =
+	TCPFSM_RHT_PARAMS(tcpfsm_key_hash6, tcpfsm_flow_cmp6);
 
 struct tcpfsm_net *tcpfsm_pernet(const struct net *net)
 {
