@@ -18,6 +18,8 @@
 
 /* At most this many flows per run; a full pass then waits a second. */
 #define TCPFSM_GC_BUDGET	1000
+/* Flows looked at per stretch with bottom halves off (see tcpfsm_gc_work()). */
+#define TCPFSM_GC_BATCH		64
 #define TCPFSM_GC_INTERVAL	HZ
 
 /* What the GC does with a flow (tcpfsm_flow_expiry()). */
@@ -100,8 +102,10 @@ static void tcpfsm_flow_stuck(struct tcpfsm_net *tn, struct tcpfsm_flow *flow, u
 }
 
 /*
- * Expire @flow if its time has come; runs in the GC work under RCU.  The
- * walk may hand us a flow freed and reused since, here or in another
+ * Expire @flow if its time has come; runs in the GC work under RCU, with
+ * bottom halves off: the work keeps them off for TCPFSM_GC_BATCH flows at a
+ * time rather than turn them on again after every flow's lock.  The walk
+ * may hand us a flow freed and reused since, here or in another
  * namespace: only one still @tn's is looked at.
  */
 VISIBLE_IF_KUNIT_OR_TCPFSM_BENCH void tcpfsm_flow_gc(struct tcpfsm_net *tn,
@@ -112,7 +116,8 @@ VISIBLE_IF_KUNIT_OR_TCPFSM_BENCH void tcpfsm_flow_gc(struct tcpfsm_net *tn,
 	int reason;
 	u32 now;
 
-	spin_lock_bh(&flow->lock);
+	lockdep_assert_in_softirq();
+	spin_lock(&flow->lock);
 	/*
 	 * Sample the clock under the lock: a "now" from before a segment
 	 * updated last_seen would make now - last_seen wrap to a huge idle time
@@ -138,7 +143,7 @@ VISIBLE_IF_KUNIT_OR_TCPFSM_BENCH void tcpfsm_flow_gc(struct tcpfsm_net *tn,
 	}
 	dead = tcpfsm_flow_destroy(tn, flow, reason);
 out:
-	spin_unlock_bh(&flow->lock);
+	spin_unlock(&flow->lock);
 	if (dead)
 		tcpfsm_flow_free(flow);
 }
@@ -160,6 +165,7 @@ static void tcpfsm_gc_work(struct work_struct *work)
 	bool end = false;
 
 	rhashtable_walk_start(&tn->gc_iter);
+	local_bh_disable();
 	while (budget-- > 0) {
 		flow = rhashtable_walk_next(&tn->gc_iter);
 		if (IS_ERR(flow)) {
@@ -172,7 +178,13 @@ static void tcpfsm_gc_work(struct work_struct *work)
 			break;
 		}
 		tcpfsm_flow_gc(tn, flow);
+		/* Let softirqs that came meanwhile run. */
+		if (budget % TCPFSM_GC_BATCH == 0) {
+			local_bh_enable();
+			local_bh_disable();
+		}
 	}
+	local_bh_enable();
 	rhashtable_walk_stop(&tn->gc_iter);
 
 	if (end) {

@@ -685,7 +685,9 @@ unsigned int tcpfsm_test_gc_all(struct tcpfsm_net *tn, u32 secs)
 			flow->since[1] -= secs * HZ;
 		}
 		spin_unlock_bh(&flow->lock);
+		local_bh_disable();	/* as the GC work has them */
 		tcpfsm_flow_gc(tn, flow);
+		local_bh_enable();
 		n++;
 	}
 	rhashtable_walk_stop(&iter);

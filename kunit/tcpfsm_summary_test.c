@@ -65,7 +65,9 @@ static void tcpfsm_sum_feed(struct tcpfsm_net *tn, const struct tcpfsm_vector *v
 			flow->since[0] -= 61 * HZ;
 			flow->since[1] -= 61 * HZ;
 			spin_unlock_bh(&flow->lock);
+			local_bh_disable();	/* as the GC work has them */
 			tcpfsm_flow_gc(tn, flow);
+			local_bh_enable();
 			rcu_read_unlock();
 			continue;
 		}

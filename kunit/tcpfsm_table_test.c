@@ -84,7 +84,9 @@ static void recycled_flow(struct kunit *test)
 	KUNIT_EXPECT_GT(test, w.restarts, 0U);
 	tcpfsm_test_age(a, f, 10);	/* idle 10 s; A's timeouts 1 s */
 	rcu_read_lock();
+	local_bh_disable();	/* as the GC work has them */
 	tcpfsm_flow_gc(a, f);
+	local_bh_enable();
 	rcu_read_unlock();
 
 	/* B's flow is intact and still B's; A's count never went negative. */
@@ -97,7 +99,9 @@ static void recycled_flow(struct kunit *test)
 
 	/* B's own GC, with B's (default) timeouts, keeps it too. */
 	rcu_read_lock();
+	local_bh_disable();
 	tcpfsm_flow_gc(b, g);
+	local_bh_enable();
 	rcu_read_unlock();
 	KUNIT_EXPECT_EQ(test, tcpfsm_test_flows(b), 1);
 
