@@ -34,8 +34,9 @@
  *	mcregion VCPU N INSNS
  * and with writes=1 the plugin also records, per vCPU, every 64-byte line
  * a concurrent region stores to; at exit it prints how many lines and
- * stores each vCPU made and every line that more than one vCPU stored to,
- *	mcwrites VCPU LINES STORES
+ * stores each vCPU made (LOST: stores to lines its table had no room for)
+ * and every line that more than one vCPU stored to,
+ *	mcwrites VCPU LINES STORES LOST
  *	mcshared ADDR STORES-ON-VCPU0 STORES-ON-VCPU1 ...
  * the cache lines that would bounce between the CPUs of a real machine.
  * (writes=1 puts a callback on every store the guest makes, in or out of a
@@ -84,7 +85,7 @@ struct line_slot {
 	uint64_t stores;
 };
 
-/* One vCPU's state: only its own thread touches it (the lines: and atexit). */
+/* One vCPU's state: only its own thread touches it, and the exit report the lines. */
 struct vcpu {
 	int on;
 	int mc;			/* the region is a concurrent one */
