@@ -271,7 +271,7 @@ static int __net_init tcpfsm_hooks_net_init(struct net *net)
 
 	for (i = 0; i < ARRAY_SIZE(hn->ops); i++) {
 		hn->ops[i] = tcpfsm_nf_ops[i];
-		hn->ops[i].priv = tcpfsm_table_of(net);
+		hn->ops[i].priv = tcpfsm_pernet(net);
 	}
 
 	if (tcpfsm_param_defrag) {

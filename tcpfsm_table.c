@@ -139,11 +139,6 @@ struct tcpfsm_net *tcpfsm_pernet(const struct net *net)
 	return net_generic(net, tcpfsm_net_id);
 }
 
-struct tcpfsm_net *tcpfsm_table_of(struct net *net)
-{
-	return tcpfsm_pernet(net);
-}
-
 /*
  * Build the canonical key of tuple @t (oriented sender, receiver), whose
  * family is @family, and return the key side of t's endpoint 0.

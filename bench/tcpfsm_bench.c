@@ -1054,7 +1054,7 @@ static const struct file_operations bench_fops = {
 
 int tcpfsm_bench_init(void)
 {
-	vs_priv = tcpfsm_table_of(&init_net);
+	vs_priv = tcpfsm_pernet(&init_net);
 	bench_file = debugfs_create_file("tcpfsm_bench", 0600, NULL, NULL, &bench_fops);
 	if (IS_ERR(bench_file))
 		return PTR_ERR(bench_file);

@@ -203,8 +203,7 @@ void tcpfsm_summary_stuck(struct tcpfsm_net *tn, u8 state, int delta);
 void tcpfsm_summary_rtt(struct tcpfsm_net *tn, u32 rtt_us);
 void tcpfsm_summary_read(struct tcpfsm_net *tn, struct tcpfsm_summary *s);
 
-/* tcpfsm_table.c: where flows are kept */
-struct tcpfsm_net *tcpfsm_pernet(const struct net *net);
+/* tcpfsm_table.c: where flows are kept (and tcpfsm_pernet(), tcpfsm_table.h) */
 void tcpfsm_flow_key(const struct tcpfsm_flow *flow, struct tcpfsm_key *key);
 bool tcpfsm_flow_destroy(struct tcpfsm_net *tn, struct tcpfsm_flow *flow, u8 reason);
 bool tcpfsm_flow_kill(struct tcpfsm_net *tn, struct tcpfsm_flow *flow,

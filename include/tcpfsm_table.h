@@ -46,7 +46,7 @@ void tcpfsm_table_shutdown(void);
  * @net's table, which is set up before any hook of @net is registered and
  * outlives them: a hook is registered with it as its private data.
  */
-struct tcpfsm_net *tcpfsm_table_of(struct net *net);
+struct tcpfsm_net *tcpfsm_pernet(const struct net *net);
 /*
  * The hook's entry point: one parsed segment of @gso_segs segments into
  * table @tn, in the RCU read-side section netfilter holds around its hooks.
