@@ -95,17 +95,26 @@ int tcpfsm_config_check_quota(u32 quota)
 	return !quota || tcpfsm_max_flows_ok(quota) ? 0 : -EINVAL;
 }
 
-static int tcpfsm_param_set_timeout(const char *val, const struct kernel_param *kp)
+/*
+ * A number of seconds up to TCPFSM_TIMEOUT_MAX; 0 only where it means "off"
+ * (@off_ok).  The timeouts and the stuck thresholds differ only there.
+ */
+static int tcpfsm_param_set_secs(const char *val, const struct kernel_param *kp, bool off_ok)
 {
 	unsigned int v;
 
-	if (kstrtouint(val, 0, &v) || !tcpfsm_timeout_ok(v)) {
-		pr_err("%s: must be 1..%u seconds, got '%s'\n",
-		       kp->name, TCPFSM_TIMEOUT_MAX, val);
+	if (kstrtouint(val, 0, &v) || v > TCPFSM_TIMEOUT_MAX || (!v && !off_ok)) {
+		pr_err("%s: must be %s1..%u seconds, got '%s'\n", kp->name,
+		       off_ok ? "0 (off) or " : "", TCPFSM_TIMEOUT_MAX, val);
 		return -EINVAL;
 	}
 	*(unsigned int *)kp->arg = v;
 	return 0;
+}
+
+static int tcpfsm_param_set_timeout(const char *val, const struct kernel_param *kp)
+{
+	return tcpfsm_param_set_secs(val, kp, false);
 }
 
 static const struct kernel_param_ops tcpfsm_timeout_ops = {
@@ -134,15 +143,7 @@ MODULE_PARM_DESC(timeout_pickup, "Idle timeout of a flow picked up mid-stream un
 
 static int tcpfsm_param_set_stuck(const char *val, const struct kernel_param *kp)
 {
-	unsigned int v;
-
-	if (kstrtouint(val, 0, &v) || v > TCPFSM_TIMEOUT_MAX) {
-		pr_err("%s: must be 0 (off) or 1..%u seconds, got '%s'\n",
-		       kp->name, TCPFSM_TIMEOUT_MAX, val);
-		return -EINVAL;
-	}
-	*(unsigned int *)kp->arg = v;
-	return 0;
+	return tcpfsm_param_set_secs(val, kp, true);
 }
 
 static const struct kernel_param_ops tcpfsm_stuck_ops = {
