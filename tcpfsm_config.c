@@ -80,9 +80,10 @@ static unsigned int tcpfsm_max_flows;
 #define TCPFSM_NETNS_SHARE	4
 static unsigned int tcpfsm_param_netns_max_flows;
 
-static bool tcpfsm_timeout_ok(u32 secs)
+/* Seconds up to TCPFSM_TIMEOUT_MAX; 0 only where it means "off" (@off_ok). */
+static bool tcpfsm_secs_ok(u32 secs, bool off_ok)
 {
-	return secs && secs <= TCPFSM_TIMEOUT_MAX;
+	return (secs || off_ok) && secs <= TCPFSM_TIMEOUT_MAX;
 }
 
 static bool tcpfsm_max_flows_ok(u32 max)
@@ -95,15 +96,12 @@ int tcpfsm_config_check_quota(u32 quota)
 	return !quota || tcpfsm_max_flows_ok(quota) ? 0 : -EINVAL;
 }
 
-/*
- * A number of seconds up to TCPFSM_TIMEOUT_MAX; 0 only where it means "off"
- * (@off_ok).  The timeouts and the stuck thresholds differ only there.
- */
+/* The timeouts and the stuck thresholds differ only in whether 0 is off. */
 static int tcpfsm_param_set_secs(const char *val, const struct kernel_param *kp, bool off_ok)
 {
 	unsigned int v;
 
-	if (kstrtouint(val, 0, &v) || v > TCPFSM_TIMEOUT_MAX || (!v && !off_ok)) {
+	if (kstrtouint(val, 0, &v) || !tcpfsm_secs_ok(v, off_ok)) {
 		pr_err("%s: must be %s1..%u seconds, got '%s'\n", kp->name,
 		       off_ok ? "0 (off) or " : "", TCPFSM_TIMEOUT_MAX, val);
 		return -EINVAL;
@@ -222,10 +220,10 @@ int tcpfsm_config_check(const struct tcpfsm_config *cfg)
 	int i;
 
 	for (i = TCPFSM_STATE_NONE + 1; i < __TCPFSM_STATE_MAX; i++)
-		if (!tcpfsm_timeout_ok(cfg->timeout[i]) ||
-		    cfg->stuck[i] > TCPFSM_TIMEOUT_MAX)
+		if (!tcpfsm_secs_ok(cfg->timeout[i], false) ||
+		    !tcpfsm_secs_ok(cfg->stuck[i], true))
 			return -EINVAL;
-	return tcpfsm_timeout_ok(cfg->timeout_pickup) ? 0 : -EINVAL;
+	return tcpfsm_secs_ok(cfg->timeout_pickup, false) ? 0 : -EINVAL;
 }
 
 /*
