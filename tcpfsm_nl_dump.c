@@ -43,6 +43,8 @@ struct tcpfsm_dump_ctx {
 	int start_err;			/* the request's error, told by the first batch */
 	u64 gen;			/* at the dump's start */
 	u32 seq[__TCPFSM_NLGRP_MAX];
+	bool has_sub_seq;		/* SUB_PORTID named a subscription */
+	u32 sub_seq;
 	struct tcpfsm_tomb_cursor tombs;
 	bool stashed;			/* @pending did not fit the last skb */
 	struct tcpfsm_flow_info pending;
@@ -111,6 +113,9 @@ int tcpfsm_nl_flow_get_dump_start(struct netlink_callback *cb)
 	ctx->net = net;
 	/* First: every event numbered up to them was sent before the walk. */
 	tcpfsm_nl_marks(net, ctx->seq, &ctx->gen);
+	if (attrs[TCPFSM_A_SUB_PORTID])
+		ctx->has_sub_seq = tcpfsm_sub_seq(net, nla_get_u32(attrs[TCPFSM_A_SUB_PORTID]),
+						  &ctx->sub_seq);
 	if (attrs[TCPFSM_A_SINCE_GEN]) {
 		ctx->has_since = true;
 		ctx->tombs.since = nla_get_u64(attrs[TCPFSM_A_SINCE_GEN]);
@@ -198,7 +203,8 @@ static int tcpfsm_dump_put_marks(struct sk_buff *skb, const struct tcpfsm_dump_c
 	    (ctx->full && nla_put_flag(skb, TCPFSM_A_DUMP_FULL)) ||
 	    nla_put_u32(skb, TCPFSM_A_DUMP_SEQ_NEW, ctx->seq[TCPFSM_NLGRP_NEW]) ||
 	    nla_put_u32(skb, TCPFSM_A_DUMP_SEQ_CHANGE, ctx->seq[TCPFSM_NLGRP_CHANGE]) ||
-	    nla_put_u32(skb, TCPFSM_A_DUMP_SEQ_DESTROY, ctx->seq[TCPFSM_NLGRP_DESTROY]))
+	    nla_put_u32(skb, TCPFSM_A_DUMP_SEQ_DESTROY, ctx->seq[TCPFSM_NLGRP_DESTROY]) ||
+	    (ctx->has_sub_seq && nla_put_u32(skb, TCPFSM_A_DUMP_SEQ_SUB, ctx->sub_seq)))
 		return -EMSGSIZE;
 	return 0;
 }

@@ -204,6 +204,33 @@ void tcpfsm_sub_deliver(struct net *net, struct tcpfsm_ev_rec **recs, unsigned i
 	}
 }
 
+/*
+ * A dump's mark for @net's socket @portid's own subscription (not an
+ * all-netns one, whose numbers span namespaces): false if it has none.
+ * Called after tcpfsm_nl_marks() drained the queue, so every event numbered
+ * up to *@seq was sent, or counted lost, before the dump walks the table;
+ * those dropped at the queue's limit take their numbers now, as delivery
+ * would give them.
+ */
+bool tcpfsm_sub_seq(struct net *net, u32 portid, u32 *seq)
+{
+	struct tcpfsm_sub_net *sn = tcpfsm_sub_pernet(net);
+	struct tcpfsm_sub *sub;
+	bool found = false;
+
+	mutex_lock(&sn->lock);
+	list_for_each_entry(sub, &sn->subs, list) {
+		if (sub->portid == portid) {
+			sub->seq += atomic_xchg(&sub->dropped, 0);
+			*seq = sub->seq;
+			found = true;
+			break;
+		}
+	}
+	mutex_unlock(&sn->lock);
+	return found;
+}
+
 /* ---- requests ---- */
 
 /* End @net's socket @portid's subscription; false if it had none.  sn->lock held. */

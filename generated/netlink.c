@@ -190,19 +190,21 @@ const struct nla_policy tcpfsm_tuple_nl_policy[TCPFSM_A_TUPLE_SERVER_PORT + 1] =
 };
 
 /* TCPFSM_CMD_FLOW_GET - do */
-static const struct nla_policy tcpfsm_flow_get_do_nl_policy[TCPFSM_A_ALL_NETNS + 1] = {
+static const struct nla_policy tcpfsm_flow_get_do_nl_policy[TCPFSM_A_SUB_PORTID + 1] = {
 	[TCPFSM_A_TUPLE] = NLA_POLICY_NESTED(tcpfsm_tuple_nl_policy),
 	[TCPFSM_A_FILTER] = NLA_POLICY_NESTED(tcpfsm_filter_nl_policy),
 	[TCPFSM_A_SINCE_GEN] = { .type = NLA_U64, },
 	[TCPFSM_A_ALL_NETNS] = { .type = NLA_FLAG, },
+	[TCPFSM_A_SUB_PORTID] = { .type = NLA_U32, },
 };
 
 /* TCPFSM_CMD_FLOW_GET - dump */
-static const struct nla_policy tcpfsm_flow_get_dump_nl_policy[TCPFSM_A_ALL_NETNS + 1] = {
+static const struct nla_policy tcpfsm_flow_get_dump_nl_policy[TCPFSM_A_SUB_PORTID + 1] = {
 	[TCPFSM_A_TUPLE] = NLA_POLICY_NESTED(tcpfsm_tuple_nl_policy),
 	[TCPFSM_A_FILTER] = NLA_POLICY_NESTED(tcpfsm_filter_nl_policy),
 	[TCPFSM_A_SINCE_GEN] = { .type = NLA_U64, },
 	[TCPFSM_A_ALL_NETNS] = { .type = NLA_FLAG, },
+	[TCPFSM_A_SUB_PORTID] = { .type = NLA_U32, },
 };
 
 /* TCPFSM_CMD_STATS_GET - do */
@@ -242,7 +244,7 @@ const struct genl_split_ops tcpfsm_nl_ops[10] = {
 		.cmd		= TCPFSM_CMD_FLOW_GET,
 		.doit		= tcpfsm_nl_flow_get_doit,
 		.policy		= tcpfsm_flow_get_do_nl_policy,
-		.maxattr	= TCPFSM_A_ALL_NETNS,
+		.maxattr	= TCPFSM_A_SUB_PORTID,
 		.flags		= GENL_CMD_CAP_DO,
 	},
 	{
@@ -251,7 +253,7 @@ const struct genl_split_ops tcpfsm_nl_ops[10] = {
 		.dumpit		= tcpfsm_nl_flow_get_dumpit,
 		.done		= tcpfsm_nl_flow_get_dump_done,
 		.policy		= tcpfsm_flow_get_dump_nl_policy,
-		.maxattr	= TCPFSM_A_ALL_NETNS,
+		.maxattr	= TCPFSM_A_SUB_PORTID,
 		.flags		= GENL_CMD_CAP_DUMP,
 	},
 	{

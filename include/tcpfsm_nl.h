@@ -148,6 +148,8 @@ bool tcpfsm_sub_wanted(struct net *net);
 void tcpfsm_sub_dropped(struct net *net, const struct tcpfsm_ev_rec *rec);
 /* The work: send @n records of @net, in order, to the subscriptions. */
 void tcpfsm_sub_deliver(struct net *net, struct tcpfsm_ev_rec **recs, unsigned int n);
+/* A dump's start, after tcpfsm_nl_marks(): @portid's subscription's last number. */
+bool tcpfsm_sub_seq(struct net *net, u32 portid, u32 *seq);
 
 /*
  * A dump's reading of the tombstone ring, a batch at a time: the ring goes
