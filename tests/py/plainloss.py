@@ -107,7 +107,8 @@ def scenario(topo):
         for g in GROUPS:
             small.s.setsockopt(SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, ctl.groups[g])
     with _in_ns('a') as kw:
-        big = subprocess.Popen([TCPFSM, 'watch', '--json', '--rcvbuf', '33554432'],
+        big = subprocess.Popen([TCPFSM, 'watch', '--json', '--groups', ','.join(GROUPS),
+                                '--rcvbuf', '33554432'],
                                stdout=open(os.path.join(tmp, 'ev'), 'w'),
                                stderr=open(os.path.join(tmp, 'err'), 'w'), **kw)
 

@@ -190,16 +190,18 @@ def replay(ns, client, server):
     """The states of client -> server as ns's event stream tells them:
     (client state, server state), or None when it has no live flow.  Fails
     when an event does not follow from the ones before it (a change whose old
-    state is not the endpoint's current one, a gap in a group's sequence
-    numbers): the stream must tell every transition, in order."""
-    st, last_seq = None, {}
+    state is not the endpoint's current one, a gap in the sequence numbers
+    of the watcher's subscription, which numbers all its events in one
+    sequence): the stream must tell every transition, in order."""
+    st, last_seq = None, None
     for e in WATCHERS[ns].events():
         kind = e.get('event')
+        if 'seq' in e:
+            if last_seq is not None and e['seq'] != last_seq + 1:
+                raise Fail('events in %s: %s seq %d after %d' % (ns, kind, e['seq'], last_seq))
+            last_seq = e['seq']
         if kind not in ('new', 'change', 'destroy'):
             continue
-        if kind in last_seq and e['seq'] != last_seq[kind] + 1:
-            raise Fail('%s events in %s: seq %d after %d' % (kind, ns, e['seq'], last_seq[kind]))
-        last_seq[kind] = e['seq']
         f = e['flow']
         if (_ep_json(f['client'], f['client_port']), _ep_json(f['server'], f['server_port'])) != \
                 (client, server):

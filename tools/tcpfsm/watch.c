@@ -283,7 +283,8 @@ static bool handle_event(struct watch *w, const struct nlmsghdr *nlh)
 			report_lost(w, g, e.seq - 1, "");
 			w->loss = LOST;
 			/* Lost ones the last dump already covered need no repair. */
-			if (!w->all_ns && (w->sub || (int32_t)(e.seq - 1 - w->covered[g]) > 0))
+			if (!w->all_ns && ((w->sub && !w->sub_marked) ||
+					    (int32_t)(e.seq - 1 - w->covered[g]) > 0))
 				need = true;
 		} else {
 			/* Older than expected: a duplicate, already applied. */
@@ -350,10 +351,17 @@ static void parse_watch_options(struct watch *w, int argc, char **argv)
 		}
 	}
 	filter_check(&w->f);
-	w->sub = w->all_ns || filter_any(&w->f);
-	if (w->sub && groups_given)
+	w->filtered = w->all_ns || filter_any(&w->f);
+	if (w->filtered && groups_given)
 		die(EXIT_USAGE, "bad option: --groups joins multicast groups; with a filter or -A "
 		    "the kernel filters: say which events with --events");
+	/*
+	 * Without --groups, a subscription even with no filter: its events
+	 * come in one sequence, batched into as few datagrams as fit, where a
+	 * multicast datagram holds only a run of one group's events (a
+	 * listener in several groups must see each flow's events in order).
+	 */
+	w->sub = !groups_given;
 }
 
 /* --buffer-size: SO_RCVBUFFORCE where permitted (CAP_NET_ADMIN), as conntrack -E -b. */
@@ -372,8 +380,12 @@ static void set_buffer_size(int fd, int size)
 	}
 }
 
-/* EVENT_SUBSCRIBE on the event socket itself: the subscription is its portid's. */
-static void subscribe_filter(struct watch *w)
+/*
+ * EVENT_SUBSCRIBE on the event socket itself: the subscription is its
+ * portid's.  Returns false, for the caller to join the groups instead, when
+ * an unfiltered watch finds the namespace's subscriptions all taken.
+ */
+static bool subscribe_filter(struct watch *w)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *nlh;
@@ -390,9 +402,15 @@ static void subscribe_filter(struct watch *w)
 	evnl = *w->nl;
 	evnl.sock = w->ev;
 	err = nl_talk(&evnl, nlh, NULL, NULL);
+	if (err == -ENOSPC && !w->filtered) {
+		fprintf(stderr, "%s: this namespace has all the subscriptions it may have: "
+			"joining the multicast groups instead\n", PROG_NAME);
+		return false;
+	}
 	if (err)
 		nl_fail(&evnl, err, w->all_ns ? "watch --all-namespaces: subscribe" :
 			"watch: subscribe");
+	return true;
 }
 
 /* The event socket, in every group asked for. */
@@ -412,8 +430,9 @@ static void subscribe(struct watch *w)
 	    setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &w->knobs.rcvbuf, sizeof(w->knobs.rcvbuf)) < 0)
 		die(1, "SO_RCVBUF: %s", strerror(errno));
 	if (w->sub) {
-		subscribe_filter(w);
-		return;
+		if (subscribe_filter(w))
+			return;
+		w->sub = false;
 	}
 	for (g = 0; g < NGRP; g++) {
 		if (!(w->groups & (1U << g)))

@@ -22,7 +22,8 @@ struct watch {
 	struct filter f;
 	bool json, initial;
 	bool all_ns;			/* -A: every namespace's events (a subscription) */
-	/* A subscription (any filter, or -A) instead of the groups: the
+	bool filtered;			/* a filter or -A: the kernel must filter */
+	/* A subscription (all but --groups) instead of the groups: the
 	 * kernel filters, and numbers our events in one sequence, next[0].
 	 */
 	bool sub;
@@ -33,6 +34,7 @@ struct watch {
 	uint32_t next[NGRP];		/* next sequence number expected, 0: unknown */
 	uint32_t covered[NGRP];		/* events up to this are in the last dump */
 	uint64_t covered_gen;		/* a subscription's: events up to this generation */
+	bool sub_marked;		/* the last dump gave our subscription's mark */
 	bool synced;
 	/* After a loss: LOST until a dump is taken with our queue empty, then
 	 * DUMPED until the queue is next empty (see settle()).

@@ -133,8 +133,10 @@ void print_view(const struct watch *w)
 
 struct dump_hdr {
 	bool seen, full;
+	bool has_sub;			/* the kernel knew our subscription */
 	uint64_t gen;
 	uint32_t seq[NGRP];
+	uint32_t seq_sub;
 };
 
 static void parse_dump_hdr(const struct nlattr *nest, struct dump_hdr *h)
@@ -148,6 +150,8 @@ static void parse_dump_hdr(const struct nlattr *nest, struct dump_hdr *h)
 	h->seq[GRP_NEW] = get_u32(tb[TCPFSM_A_DUMP_SEQ_NEW]);
 	h->seq[GRP_CHANGE] = get_u32(tb[TCPFSM_A_DUMP_SEQ_CHANGE]);
 	h->seq[GRP_DESTROY] = get_u32(tb[TCPFSM_A_DUMP_SEQ_DESTROY]);
+	h->has_sub = tb[TCPFSM_A_DUMP_SEQ_SUB];
+	h->seq_sub = get_u32(tb[TCPFSM_A_DUMP_SEQ_SUB]);
 }
 
 /* A line for a flow the repair added, changed or removed (@reason >= 0: why). */
@@ -293,6 +297,9 @@ void resync(struct watch *w, bool initial)
 			initial = false;
 		w->upd = w->del = 0;
 		nlh = genl_msg(buf, w->nl->family, TCPFSM_CMD_FLOW_GET, NLM_F_DUMP);
+		/* How far our subscription's numbers went, for settle(). */
+		if (w->sub && !w->all_ns)
+			mnl_attr_put_u32(nlh, TCPFSM_A_SUB_PORTID, mnl_socket_get_portid(w->ev));
 		if (!initial) {
 			since = w->max_gen > RESYNC_SLACK ? w->max_gen - RESYNC_SLACK : 0;
 			mnl_attr_put_u64(nlh, TCPFSM_A_SINCE_GEN, since);
@@ -305,11 +312,18 @@ void resync(struct watch *w, bool initial)
 		if (sc.hdr.full)
 			sweep_marked(w);
 	} while (w->nl->dump_intr && ++tries < RESYNC_TRIES);
-	/* A subscription's numbers are its own: no dump covers them, its
-	 * generation does (a dump shows every change made before it began).
+	/* A subscription's events are covered by generation (a dump shows
+	 * every change made before it began); its numbers, in covered[0],
+	 * only count losses.
 	 */
 	if (w->sub)
 		w->covered_gen = sc.hdr.gen;
+	w->sub_marked = w->sub && sc.hdr.has_sub;
+	if (w->sub_marked) {
+		w->covered[0] = sc.hdr.seq_sub;
+		if (!w->next[0])
+			w->next[0] = sc.hdr.seq_sub + 1;
+	}
 	for (g = 0; !w->sub && g < NGRP_MARKED; g++) {
 		w->covered[g] = sc.hdr.seq[g];
 		if (!w->next[g])
@@ -351,9 +365,11 @@ void settle(struct watch *w)
 	int g;
 
 	/*
-	 * A subscription's losses show only as gaps, when its next event
-	 * comes: no dump reports how far its numbers went.
+	 * An all-netns subscription's losses show only as gaps, when its
+	 * next event comes: its numbers span namespaces, which no dump marks.
 	 */
+	if (w->sub_marked && (int32_t)(w->covered[0] - w->next[0]) >= 0)
+		report_lost(w, 0, w->covered[0], ", seen by a dump");
 	for (g = 0; !w->sub && g < NGRP_MARKED; g++)
 		if ((w->groups & (1U << g)) && (int32_t)(w->covered[g] - w->next[g]) >= 0)
 			report_lost(w, g, w->covered[g], ", seen by a dump");
