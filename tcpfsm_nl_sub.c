@@ -143,6 +143,13 @@ static bool tcpfsm_uc_fill(struct tcpfsm_uc_batch *b, const struct tcpfsm_ev_rec
 	return true;
 }
 
+/* Those dropped at the queue's limit take their numbers, so the gap tells. */
+static void tcpfsm_sub_take_dropped(struct tcpfsm_sub *sub)
+{
+	if (atomic_read(&sub->dropped))
+		sub->seq += atomic_xchg(&sub->dropped, 0);
+}
+
 /* @n records of @net, in order, to @sub; false when its socket is gone. */
 static bool tcpfsm_sub_deliver_one(struct net *net, struct tcpfsm_sub *sub,
 				   struct tcpfsm_ev_rec **recs, unsigned int n)
@@ -170,9 +177,7 @@ static bool tcpfsm_sub_deliver_one(struct net *net, struct tcpfsm_sub *sub,
 		tcpfsm_table_count_event_lost(net);
 	}
 	tcpfsm_uc_send(net, sub, &b);
-	/* Those dropped at the queue's limit take their numbers too. */
-	if (atomic_read(&sub->dropped))
-		sub->seq += atomic_xchg(&sub->dropped, 0);
+	tcpfsm_sub_take_dropped(sub);
 	return !b.gone;
 }
 
@@ -204,6 +209,18 @@ void tcpfsm_sub_deliver(struct net *net, struct tcpfsm_ev_rec **recs, unsigned i
 	}
 }
 
+/* The namespace's own subscription of socket @portid, or NULL.  sn->lock held. */
+static struct tcpfsm_sub *tcpfsm_sub_find(struct tcpfsm_sub_net *sn, u32 portid)
+{
+	struct tcpfsm_sub *sub;
+
+	lockdep_assert_held(&sn->lock);
+	list_for_each_entry(sub, &sn->subs, list)
+		if (sub->portid == portid)
+			return sub;
+	return NULL;
+}
+
 /*
  * A dump's mark for @net's socket @portid's own subscription (not an
  * all-netns one, whose numbers span namespaces): false if it has none.
@@ -216,19 +233,15 @@ bool tcpfsm_sub_seq(struct net *net, u32 portid, u32 *seq)
 {
 	struct tcpfsm_sub_net *sn = tcpfsm_sub_pernet(net);
 	struct tcpfsm_sub *sub;
-	bool found = false;
 
 	mutex_lock(&sn->lock);
-	list_for_each_entry(sub, &sn->subs, list) {
-		if (sub->portid == portid) {
-			sub->seq += atomic_xchg(&sub->dropped, 0);
-			*seq = sub->seq;
-			found = true;
-			break;
-		}
+	sub = tcpfsm_sub_find(sn, portid);
+	if (sub) {
+		tcpfsm_sub_take_dropped(sub);
+		*seq = sub->seq;
 	}
 	mutex_unlock(&sn->lock);
-	return found;
+	return !!sub;
 }
 
 /* ---- requests ---- */
@@ -236,15 +249,12 @@ bool tcpfsm_sub_seq(struct net *net, u32 portid, u32 *seq)
 /* End @net's socket @portid's subscription; false if it had none.  sn->lock held. */
 static bool tcpfsm_sub_unlink(struct tcpfsm_sub_net *sn, struct net *net, u32 portid)
 {
-	struct tcpfsm_sub *sub;
+	struct tcpfsm_sub *sub = tcpfsm_sub_find(sn, portid);
 	bool found = false;
 
-	lockdep_assert_held(&sn->lock);
-	list_for_each_entry(sub, &sn->subs, list) {
-		if (sub->portid == portid) {
-			tcpfsm_sub_free(sub);
-			return true;
-		}
+	if (sub) {
+		tcpfsm_sub_free(sub);
+		return true;
 	}
 	if (!net_eq(net, &init_net))
 		return false;

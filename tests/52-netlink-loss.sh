@@ -54,8 +54,9 @@ lost_kernel() {
 # Once it has caught up the watcher has counted every loss, also those at the
 # end of a group's events, which no later event reveals: it takes a dump with
 # its queue empty, which says how far each group's numbers got.
+# reported [ERR]: the losses a watcher reported on its stderr (default $tmp/err).
 reported() {
-	awk '$2 == "lost" { s += $3 } END { print s + 0 }' "$tmp/err"
+	awk '$2 == "lost" { s += $3 } END { print s + 0 }' "${1:-$tmp/err}"
 }
 settled() {
 	[[ $(reported) -eq $(lost_kernel) ]]
@@ -69,7 +70,6 @@ if ! (wait_for 120 settled); then
 	fail "reported $(reported) lost events, the kernel counted $(lost_kernel)"
 fi
 echo "settled: $(reported) lost, $(grep -c 'seen by a dump' "$tmp/err" || true) of the gaps found by a dump"
-
 
 same_view() {
 	local before
@@ -103,9 +103,8 @@ l0=$(lost_kernel)
 nsenter --net=/run/netns/a "$TCPFSM" watch --json --rcvbuf 2048 >"$tmp/events2" 2>"$tmp/err2" &
 watch_pid=$!
 wait_for 20 grep -q '"event":"ready"' "$tmp/events2"
-reported2() { awk '$2 == "lost" { s += $3 } END { print s + 0 }' "$tmp/err2"; }
 tail_found() {
-	[[ $(reported2) -eq $(($(lost_kernel) - l0)) ]] && grep -q 'seen by a dump' "$tmp/err2"
+	[[ $(reported "$tmp/err2") -eq $(($(lost_kernel) - l0)) ]] && grep -q 'seen by a dump' "$tmp/err2"
 }
 kill -STOP "$watch_pid"
 burst 100 5253
@@ -125,9 +124,9 @@ lost_more() { [[ $(lost_kernel) -gt $l0 ]]; }
 (wait_for 30 lost_more) || fail "the stopped watcher lost nothing: the test proves nothing"
 if ! (wait_for 120 tail_found); then
 	cat "$tmp/err2" >&2
-	fail "after a lost tail: reported $(reported2) lost events, the kernel counted" \
+	fail "after a lost tail: reported $(reported "$tmp/err2") lost events, the kernel counted" \
 		"$(($(lost_kernel) - l0))"
 fi
 kill "$watch_pid"; wait "$watch_pid" || true
-echo "tail: $(reported2) lost, reported exactly, $(grep -c 'seen by a dump' "$tmp/err2") found by a dump"
+echo "tail: $(reported "$tmp/err2") lost, reported exactly, $(grep -c 'seen by a dump' "$tmp/err2") found by a dump"
 rm -rf "$tmp"
