@@ -48,11 +48,7 @@ static void tcpfsm_sum_feed(struct tcpfsm_net *tn, const struct tcpfsm_vector *v
 	tn->cfg.pickup = v->pickup;
 	for (s = 0; s < v->nsteps; s++) {
 		const struct tcpfsm_vstep *st = &v->steps[s];
-		struct tcpfsm_seg seg = {
-			.seq = st->seq, .ack = st->ack, .len = st->len,
-			.win = st->win, .flags = st->flags,
-			.wscale = st->wscale, .dir = st->dir,
-		};
+		struct tcpfsm_seg seg = tcpfsm_vstep_seg(st);
 
 		if (st->op == TV_OP_TW_DONE) {
 			tcpfsm_sum_tuple(&t, i, TCPFSM_DIR_ORIG);

@@ -55,6 +55,18 @@ struct tcpfsm_vector {
 	int conn_flags;	/* expected TCPFSM_CONN_* after the last step */
 };
 
+/* The segment step @st sends, as the state machine takes it. */
+static inline struct tcpfsm_seg tcpfsm_vstep_seg(const struct tcpfsm_vstep *st)
+{
+	struct tcpfsm_seg seg = {
+		.seq = st->seq, .ack = st->ack, .len = st->len,
+		.win = st->win, .flags = st->flags,
+		.wscale = st->wscale, .dir = st->dir,
+	};
+
+	return seg;
+}
+
 /* conn_flags of a vector that makes no claim about them */
 #define TV_ANY_FLAGS	(-1)
 
@@ -173,11 +185,7 @@ static inline unsigned int tcpfsm_vector_run(const struct tcpfsm_vector *v,
 
 	for (i = 0; i < v->nsteps; i++) {
 		const struct tcpfsm_vstep *st = &v->steps[i];
-		struct tcpfsm_seg seg = {
-			.seq = st->seq, .ack = st->ack, .len = st->len,
-			.win = st->win, .flags = st->flags,
-			.wscale = st->wscale, .dir = st->dir,
-		};
+		struct tcpfsm_seg seg = tcpfsm_vstep_seg(st);
 		bool want_flow = st->verdict == TCPFSM_ACCEPT;
 		u8 cli, srv;
 

@@ -17,34 +17,7 @@ nsenter --net=/run/netns/a "$TCPFSM" watch --json --rcvbuf 2048 --read-delay-ms 
 watch_pid=$!
 wait_for 20 grep -q '"event":"ready"' "$tmp/events"
 
-# burst N PORT: N connections from a to b, the server and the client in one
-# python process (a start costs seconds on the debug kernel): the server's
-# socket is made in namespace b, the connections in namespace a.
-burst() {
-	/usr/bin/python3 - "$NS2_V4" "$1" "$2" <<'PY'
-import socket, sys, threading
-from tcpfsm import listener, netns
-
-s = listener("b", "0.0.0.0", int(sys.argv[3]))
-
-
-def serve():
-    while True:
-        c, _ = s.accept()
-        c.recv(16)
-        c.close()
-
-
-threading.Thread(target=serve, daemon=True).start()
-with netns("a"):
-    for i in range(int(sys.argv[2])):
-        c = socket.create_connection((sys.argv[1], int(sys.argv[3])), timeout=60)
-        c.sendall(b"x")
-        c.recv(16)
-        c.close()
-PY
-}
-burst 100 5252
+short_conns a b "$NS2_V4" 5252 100
 echo "burst done"
 lost_kernel() {
 	in_ns a "$TCPFSM" stats | awk '$1 == "events_lost" { print $2 }'
@@ -107,7 +80,7 @@ tail_found() {
 	[[ $(reported "$tmp/err2") -eq $(($(lost_kernel) - l0)) ]] && grep -q 'seen by a dump' "$tmp/err2"
 }
 kill -STOP "$watch_pid"
-burst 100 5253
+short_conns a b "$NS2_V4" 5253 100
 # No event may come after the tail, or it would show the gap itself: wait
 # until every flow of the burst has ended (nothing more to report), then
 # dump once more, which first sends what is still queued.

@@ -16,34 +16,6 @@ netns_pair a b 10.56.1 fd00:56::
 netns_pair c d 10.56.2 fd00:56:2::
 AB=10.56.1.2 CD=10.56.2.2	# the servers, in b and d
 
-# churn NS SERVER-NS SERVER PORT N: N connections from NS to SERVER:PORT,
-# each sending a byte and closing, in one python process.
-churn() {
-	/usr/bin/python3 - "$@" <<'PY'
-import socket, sys, threading
-from tcpfsm import listener, netns
-
-ns, sns, server, port, n = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5])
-s = listener(sns, "0.0.0.0", port)
-
-
-def serve():
-    while True:
-        c, _ = s.accept()
-        c.recv(16)
-        c.close()
-
-
-threading.Thread(target=serve, daemon=True).start()
-with netns(ns):
-    for i in range(n):
-        c = socket.create_connection((server, port), timeout=60)
-        c.sendall(b"x")
-        c.recv(16)
-        c.close()
-PY
-}
-
 # watcher NAME NS ARGS...: tcpfsm watch --json ARGS in NS, ready.
 declare -A pids
 watcher() {
@@ -83,8 +55,8 @@ watcher destroys a --events destroy
 watcher leaving a --events change --endpoint client --from ESTABLISHED
 watcher closewait a --client-state CLOSE-WAIT --events change
 
-churn a b "$AB" 5601 5
-churn a b "$AB" 5602 5
+short_conns a b "$AB" 5601 5
+short_conns a b "$AB" 5602 5
 wait_for 60 at_least port 'e["event"] == "destroy"' 5
 wait_for 60 at_least destroys 'True' 10
 wait_for 30 at_least leaving 'True' 10
@@ -107,8 +79,8 @@ echo "filters: only matching events"
 
 # ---- a namespace's subscription never sees another's events ----
 watcher mine a --events new,change,destroy
-churn c d "$CD" 5605 5
-churn a b "$AB" 5606 1		# the marker, in a
+short_conns c d "$CD" 5605 5
+short_conns a b "$AB" 5606 1		# the marker, in a
 wait_for 30 at_least mine 'e["event"] == "destroy" and e["flow"]["server_port"] == 5606' 1
 [[ $(count mine 'e["flow"]["server_port"] != 5606') -eq 0 ]] ||
 	fail "a subscription in a saw another namespace's events"
@@ -121,15 +93,15 @@ lost_kernel() {
 }
 lost0=$(lost_kernel)
 watcher slow a --dport 5603 --rcvbuf 2048 --read-delay-ms 20
-churn a b "$AB" 5603 100
-churn a b "$AB" 5604 30		# not ours: never counted as our loss
+short_conns a b "$AB" 5603 100
+short_conns a b "$AB" 5604 30		# not ours: never counted as our loss
 [[ $(($(lost_kernel) - lost0)) -gt 0 ]] || fail "the burst lost no events: the test proves nothing"
 kill -USR2 "${pids[slow]}"
 reported() {
 	awk '$2 == "lost" { s += $3 } END { print s + 0 }' "$tmp/slow.err"
 }
 # A subscription's loss shows when its next event comes: one more connection.
-churn a b "$AB" 5603 1
+short_conns a b "$AB" 5603 1
 settled() {
 	lost=$(($(lost_kernel) - lost0))
 	[[ $(reported) -eq $lost ]]

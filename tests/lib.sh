@@ -99,6 +99,15 @@ netns_pair() {
 	done
 }
 
+# short_conns CLIENT_NS SERVER_NS SERVER PORT N: N short connections from
+# CLIENT_NS to SERVER:PORT, each sending a byte and closing, served from
+# SERVER_NS by the same python process (tests/py/tcpfsm.py short_conns()).
+short_conns() {
+	/usr/bin/python3 -c 'import sys
+from tcpfsm import short_conns
+short_conns(*sys.argv[1:4], int(sys.argv[4]), int(sys.argv[5]))' "$@"
+}
+
 _netns_ready() {
 	local out
 	out=$($IP -n "$1" addr show dev veth0) &&

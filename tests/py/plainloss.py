@@ -24,8 +24,8 @@ import sys
 import tempfile
 import threading
 
-from tcpfsm import (TCPFSM, Fail, _in_ns, listener, log, main, netns, stats, sysctl,
-                    wait_for)
+from tcpfsm import (TCPFSM, Fail, _in_ns, listener, log, main, netns, nl_attrs, stats,
+                    sysctl, wait_for)
 
 N = int(sys.argv[1])
 NETLINK_GENERIC, GENL_ID_CTRL = 16, 0x10
@@ -33,17 +33,6 @@ SOL_NETLINK, NETLINK_ADD_MEMBERSHIP = 270, 1
 GROUPS = ('new', 'change', 'destroy')
 A_EVENT, A_DUMP, A_EVENT_SEQ = 3, 8, 2
 DUMP_SEQ = {'new': 4, 'change': 5, 'destroy': 6}
-
-
-def attrs(data, off=0):
-    out = {}
-    while off + 4 <= len(data):
-        ln, typ = struct.unpack_from('HH', data, off)
-        if ln < 4:
-            break
-        out[typ & 0x3fff] = data[off + 4:off + ln]
-        off += (ln + 3) & ~3
-    return out
 
 
 def messages(data):
@@ -62,11 +51,11 @@ class Genl:
         self.s.bind((0, 0))
         self.seq = 0
         reply = self.request(GENL_ID_CTRL, 3, struct.pack('HH', 11, 2) + b'tcpfsm\0\0')[0]
-        a = attrs(reply, 20)
+        a = nl_attrs(reply, 20)
         self.family = struct.unpack('H', a[1][:2])[0]
         self.groups = {}
-        for grp in attrs(a[7]).values():
-            g = attrs(grp)
+        for grp in nl_attrs(a[7]).values():
+            g = nl_attrs(grp)
             self.groups[g[1].rstrip(b'\0').decode()] = struct.unpack('I', g[2][:4])[0]
 
     def request(self, fam, cmd, payload=b'', flags=0x1):
@@ -90,7 +79,7 @@ class Genl:
     def dump_seqs(self):
         """The last sequence number of each group, from a dump's header."""
         first = self.request(self.family, 1, flags=0x301)[0]
-        d = attrs(attrs(first, 20)[A_DUMP])
+        d = nl_attrs(nl_attrs(first, 20)[A_DUMP])
         return {g: struct.unpack('I', d[DUMP_SEQ[g]][:4])[0] for g in GROUPS}
 
 
@@ -165,7 +154,7 @@ def scenario(topo):
         for typ, m in messages(data):
             cmd = m[16]
             if typ == small.family and cmd in cmd_group:
-                ev = attrs(attrs(m, 20)[A_EVENT])
+                ev = nl_attrs(nl_attrs(m, 20)[A_EVENT])
                 seen[cmd_group[cmd]].add(struct.unpack('I', ev[A_EVENT_SEQ][:4])[0])
     ref = big_events()
     lost = 0

@@ -15,23 +15,14 @@ import socket
 import struct
 import sys
 
+from tcpfsm import nl_attrs
+
 NETLINK_GENERIC, GENL_ID_CTRL = 16, 0x10
 SOL_NETLINK, NETLINK_EXT_ACK, NETLINK_CAP_ACK = 270, 11, 10
 CMD_SUBSCRIBE, CMD_UNSUBSCRIBE = 6, 7
 A_FILTER, A_FILTER_EVENTS = 6, 10
 NLM_F_REQUEST, NLM_F_ACK = 1, 4
 MAX = 64
-
-
-def attrs(data, off=0):
-    out = {}
-    while off + 4 <= len(data):
-        ln, typ = struct.unpack_from('HH', data, off)
-        if ln < 4:
-            break
-        out[typ & 0x3fff] = data[off + 4:off + ln]
-        off += (ln + 3) & ~3
-    return out
 
 
 def attr(typ, payload):
@@ -50,7 +41,7 @@ class Genl:
         if family is None:
             err, msg, reply = self.request(GENL_ID_CTRL, 3, attr(2, b'tcpfsm\0'))
             assert not err, 'no tcpfsm family: %d' % err
-            self.family = struct.unpack('H', attrs(reply, 20)[1][:2])[0]
+            self.family = struct.unpack('H', nl_attrs(reply, 20)[1][:2])[0]
 
     def request(self, fam, cmd, payload=b''):
         """(errno, extack message, first reply)"""
@@ -70,7 +61,7 @@ class Genl:
                     continue    # an event
                 if typ == 2:
                     err = -struct.unpack_from('i', m, 16)[0]
-                    msg = attrs(m, 36).get(1, b'').rstrip(b'\0').decode()
+                    msg = nl_attrs(m, 36).get(1, b'').rstrip(b'\0').decode()
                     return err, msg, reply
                 reply = m
 

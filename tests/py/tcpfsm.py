@@ -17,6 +17,7 @@ import struct
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 IP = '/usr/sbin/ip' if os.path.exists('/usr/sbin/ip') else '/sbin/ip'
@@ -485,6 +486,20 @@ class Conn:
         return flow(ns, self.client, self.server)
 
 
+# ---- raw netlink ------------------------------------------------------------
+
+def nl_attrs(data, off=0):
+    """The attributes of DATA from OFF on, by type (flags masked off)."""
+    out = {}
+    while off + 4 <= len(data):
+        ln, typ = struct.unpack_from('HH', data, off)
+        if ln < 4:
+            break
+        out[typ & 0x3fff] = data[off + 4:off + ln]
+        off += (ln + 3) & ~3
+    return out
+
+
 # ---- sockets ----------------------------------------------------------------
 
 def family(addr):
@@ -535,6 +550,28 @@ def abort(s):
     """close() with SO_LINGER 0: the kernel sends a RST."""
     s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack('ii', 1, 0))
     s.close()
+
+
+def short_conns(client_ns, server_ns, server, port, n):
+    """N connections from CLIENT_NS to SERVER:PORT, one at a time, each
+    sending a byte and closing after the server's answer (its close); the
+    server is a thread of this process, its socket made in SERVER_NS (one
+    process: a python start costs seconds on the debug kernel)."""
+    s = listener(server_ns, '::' if ':' in server else '0.0.0.0', port)
+
+    def serve():
+        while True:
+            c, _ = s.accept()
+            c.recv(16)
+            c.close()
+
+    threading.Thread(target=serve, daemon=True).start()
+    with netns(client_ns):
+        for _ in range(n):
+            c = socket.create_connection((server, port), timeout=max(DEADLINE, 60))
+            c.sendall(b'x')
+            c.recv(16)
+            c.close()
 
 
 # ---- crafted segments -----------------------------------------------------
