@@ -92,9 +92,36 @@ void parse_flow_netns(const struct nlattr *const *tb, struct flow *f)
 	f->netns_ino = get_u32(tb[TCPFSM_A_NETNS_INO]);
 }
 
+/*
+ * Dotted quad by hand: inet_ntop() goes through sprintf for each byte, and
+ * every event and listed flow shows two addresses.
+ */
+static void fmt_ipv4(const uint8_t *a, char *buf, size_t len)
+{
+	unsigned int i, v;
+	char *p = buf;
+
+	if (len < INET_ADDRSTRLEN) {
+		inet_ntop(AF_INET, a, buf, len);
+		return;
+	}
+	for (i = 0; i < 4; i++) {
+		v = a[i];
+		if (v >= 100)
+			*p++ = (char)('0' + v / 100);
+		if (v >= 10)
+			*p++ = (char)('0' + v / 10 % 10);
+		*p++ = (char)('0' + v % 10);
+		*p++ = i < 3 ? '.' : '\0';
+	}
+}
+
 static void fmt_addr(const struct tuple *t, int side, char *buf, size_t len)
 {
-	inet_ntop(t->family == AF_INET ? AF_INET : AF_INET6, t->addr[side], buf, len);
+	if (t->family == AF_INET)
+		fmt_ipv4(t->addr[side], buf, len);
+	else
+		inet_ntop(AF_INET6, t->addr[side], buf, len);
 }
 
 void fmt_endpoint(const struct tuple *t, int side, char *buf, size_t len)

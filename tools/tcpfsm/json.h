@@ -2,8 +2,10 @@
 /*
  * The one JSON writer of the tcpfsm command: compact output (no spaces),
  * strings escaped, commas placed by the writer.  A key is given inside an
- * object and NULL elsewhere.  Closing a top-level value ends its line, so a
- * stream of them is JSON Lines.
+ * object and NULL elsewhere; keys are the callers' own names, written as
+ * they are.  Closing a top-level value ends its line, so a
+ * stream of them is JSON Lines.  Nothing else may write to the stream while
+ * a value is open (it is handed over as its containers close).
  */
 #ifndef TCPFSM_CLI_JSON_H
 #define TCPFSM_CLI_JSON_H
@@ -12,6 +14,7 @@
 #include <stdio.h>
 
 #define JSON_MAX_DEPTH	16
+#define JSON_BUFSZ	4096
 
 struct json {
 	FILE *out;
@@ -20,6 +23,8 @@ struct json {
 	unsigned int written;		/* a value is written at this level */
 	unsigned int arrays;		/* this level is an array, not an object */
 	unsigned int lines;		/* an array of one element a line */
+	size_t len;			/* bytes waiting in @buf */
+	char buf[JSON_BUFSZ];
 };
 
 void json_init(struct json *j, FILE *out);
