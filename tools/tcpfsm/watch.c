@@ -73,12 +73,30 @@ static const char *time_secs(time_t sec, bool utc)
 	return b[utc];
 }
 
+/*
+ * The time shown is when a read returned its events: one clock read for
+ * all of them (where the clock is not one the vDSO reads, as under
+ * emulation, each read is a system call).  watch_loop() makes it stale at
+ * every read and before every repair.
+ */
+static struct timespec read_time;
+static bool read_time_ok;
+
+static void time_stale(void)
+{
+	read_time_ok = false;
+}
+
 void print_time(struct json *j)
 {
 	struct timespec ts;
 	char t[48];
 
-	clock_gettime(CLOCK_REALTIME, &ts);
+	if (!read_time_ok) {
+		clock_gettime(CLOCK_REALTIME, &read_time);
+		read_time_ok = true;
+	}
+	ts = read_time;
 	if (j) {
 		const char *secs = time_secs(ts.tv_sec, true);
 		size_t n = strlen(secs);
@@ -486,6 +504,7 @@ static __attribute__((noinline)) void watch_loop(struct watch *w)
 	struct mmsghdr msgs[READ_VLEN];
 	struct iovec iov[READ_VLEN];
 	int fd = mnl_socket_get_fd(w->ev);
+	bool wait = false;
 	int i;
 
 	for (i = 0; i < READ_VLEN; i++) {
@@ -495,7 +514,7 @@ static __attribute__((noinline)) void watch_loop(struct watch *w)
 	while (!got_term) {
 		const struct nlmsghdr *m;
 		bool need = false;
-		int n, rem;
+		int n, rem, vlen;
 
 		if (got_usr1) {
 			got_usr1 = 0;
@@ -516,8 +535,10 @@ static __attribute__((noinline)) void watch_loop(struct watch *w)
 			msgs[i].msg_hdr.msg_iovlen = 1;
 		}
 		/* The test-only slow reader takes one datagram at a time. */
-		n = recvmmsg(fd, msgs, w->knobs.read_delay_ms > 0 && !got_usr2 ? 1 : READ_VLEN,
-			     MSG_DONTWAIT, NULL);
+		vlen = w->knobs.read_delay_ms > 0 && !got_usr2 ? 1 : READ_VLEN;
+		n = recvmmsg(fd, msgs, vlen, wait ? MSG_WAITFORONE : MSG_DONTWAIT, NULL);
+		wait = false;
+		time_stale();
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
@@ -553,8 +574,20 @@ static __attribute__((noinline)) void watch_loop(struct watch *w)
 				if (m->nlmsg_type == w->nl->family)
 					need |= handle_event(w, m);
 		}
-		if (need)
+		if (need) {
+			time_stale();
 			resync(w, false);
+		}
+		/*
+		 * A short read most likely emptied the socket: what we have goes
+		 * out, and the next read blocks for its first datagram
+		 * (MSG_WAITFORONE), which saves each wakeup an empty read and a
+		 * poll.  A loss to settle wants the socket seen empty first.
+		 */
+		if (n < vlen && w->loss == SETTLED && !need) {
+			fflush(stdout);
+			wait = true;
+		}
 		/* Test-only: a slow reader, until SIGUSR2. */
 		if (w->knobs.read_delay_ms > 0 && !got_usr2)
 			sleep_ms(w->knobs.read_delay_ms);
