@@ -6,7 +6,9 @@
  *                                   "conns N" and "conn_per_s R"
  *   netload churn IP PORT RATE SECS as conn, paced at RATE connections a
  *                                   second; prints "conns N", "conn_fail N"
- *                                   and "conn_per_s R" (what it reached)
+ *                                   and "conn_per_s R" (what it reached);
+ *                                   with NETLOAD_PAR=P, P pacers at RATE/P
+ *                                   each (and serve runs P acceptors)
  *   netload syn SRCNET DST PORT N   N crafted SYNs over a raw socket, each
  *                                   from a different source (10.SRCNET.x.y,
  *                                   port varies); prints "syn_per_s R"
@@ -33,7 +35,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -71,6 +76,12 @@ static int serve(int port)
 		perror("serve");
 		return 1;
 	}
+	/* As many acceptors as the churn has pacers (NETLOAD_PAR). */
+	for (c = getenv("NETLOAD_PAR") ? atoi(getenv("NETLOAD_PAR")) : 1; c > 1; c--)
+		if (fork() == 0) {
+			prctl(PR_SET_PDEATHSIG, SIGTERM);	/* killed with serve */
+			break;
+		}
 	for (;;) {
 		c = accept(s, NULL, NULL);
 		if (c >= 0)
@@ -110,25 +121,64 @@ static int conn(const char *ip, int port, double secs)
 	return 0;
 }
 
-static int churn(const char *ip, int port, double rate, double secs)
+/* One pacer: connections due at t0 + n / rate, for secs; counts into *n, *fail. */
+static void churn_one(const struct sockaddr_in *a, double rate, double secs,
+		      unsigned long *n, unsigned long *fail)
 {
-	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(port) };
-	unsigned long n = 0, fail = 0;
 	double t0 = now(), t = t0, due;
 
-	inet_pton(AF_INET, ip, &a.sin_addr);
 	while (t - t0 < secs) {
-		/* The next connection is due at t0 + n / rate: ahead, wait. */
-		due = t0 + (n + fail) / rate;
+		/* The next connection is due: ahead, wait. */
+		due = t0 + (*n + *fail) / rate;
 		if (due > t) {
 			struct timespec ts = { (time_t)(due - t), (long)((due - t) * 1e9) % 1000000000L };
 
 			nanosleep(&ts, NULL);
 		}
-		one_conn(&a, &n, &fail);
+		one_conn(a, n, fail);
 		t = now();
 	}
-	printf("conns %lu\nconn_fail %lu\nconn_per_s %.1f\n", n, fail, n / (t - t0));
+}
+
+/*
+ * PAR pacers (NETLOAD_PAR, default 1), each a process at RATE / PAR: one
+ * connection at a time waits on the round trips, which leaves the vCPUs
+ * idle long before they are busy.
+ */
+static int churn(const char *ip, int port, double rate, double secs)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(port) };
+	const char *env = getenv("NETLOAD_PAR");
+	int par = env ? atoi(env) : 1, i, fd[2];
+	unsigned long n = 0, fail = 0, r[2];
+	double t0 = now();
+
+	if (par < 1 || par > 64 || pipe(fd)) {
+		fprintf(stderr, "churn: NETLOAD_PAR must be 1..64\n");
+		return 2;
+	}
+	inet_pton(AF_INET, ip, &a.sin_addr);
+	for (i = 0; i < par; i++) {
+		pid_t pid = fork();
+
+		if (pid < 0) {
+			perror("fork");
+			return 1;
+		}
+		if (!pid) {
+			r[0] = r[1] = 0;
+			churn_one(&a, rate / par, secs, &r[0], &r[1]);
+			_exit(write(fd[1], r, sizeof(r)) == sizeof(r) ? 0 : 1);
+		}
+	}
+	close(fd[1]);
+	while (read(fd[0], r, sizeof(r)) == sizeof(r)) {
+		n += r[0];
+		fail += r[1];
+	}
+	while (wait(NULL) > 0)
+		;
+	printf("conns %lu\nconn_fail %lu\nconn_per_s %.1f\n", n, fail, n / (now() - t0));
 	return 0;
 }
 

@@ -179,6 +179,15 @@ for lis, _ in EV_LISTENERS:
     m[f"ev_{lis}_events_per_conn"] = sum(per) / len(per) if per else None
 m["ev_steps"] = ev_steps
 m["ev_rate_ratio"] = ratio(m["ev_tcpfsm_max_rate"], m["ev_conntrack_max_rate"])
+# Each listener's own instructions (callgrind, from its event loop on) over
+# one slow churn: per connection it saw, and whether it saw them all.
+for lis, _ in EV_LISTENERS:
+    ir, conns, new = (num(f"ev_{lis}_cg_{w}") for w in ("ir", "conns", "new"))
+    events = num(f"ev_{lis}_cg_events")
+    m[f"ev_{lis}_cg_complete"] = bool(conns and new == conns)
+    m[f"ev_{lis}_cg_ir_per_conn"] = ir / new if ir and new else None
+    m[f"ev_{lis}_cg_ir_per_event"] = ir / events if ir and events else None
+m["ev_cg_ratio"] = ratio(m["ev_conntrack_cg_ir_per_conn"], m["ev_tcpfsm_cg_ir_per_conn"])
 
 # Top costs from the callgrind annotation (self instructions per source line).
 top = []
@@ -376,6 +385,13 @@ rows = [
     ("  events per connection: tcpfsm", "ev_tcpfsm_events_per_conn", "", None),
     ("  events per connection: conntrack", "ev_conntrack_events_per_conn", "", None),
     ("Churn followed without loss: tcpfsm / conntrack", "ev_rate_ratio", "≥ 4", ge("ev_rate_ratio", 4)),
+    ("Listener's own instructions per connection (callgrind): `tcpfsm watch --json`",
+     "ev_tcpfsm_cg_ir_per_conn", "", None),
+    ("  per event", "ev_tcpfsm_cg_ir_per_event", "", None),
+    ("Listener's own instructions per connection (callgrind): `conntrack -E`",
+     "ev_conntrack_cg_ir_per_conn", "", None),
+    ("  per event", "ev_conntrack_cg_ir_per_event", "", None),
+    ("  conntrack / tcpfsm, per connection", "ev_cg_ratio", "", None),
     ("Exporter scrape (GET /metrics), 1k flows (µs wall, TCG, median of 200)", "scrape_us_1k", "", None),
     ("Exporter scrape, 1M flows (µs wall, TCG, median of 200)", "scrape_us_1m", "", None),
     ("Exporter CPU per scrape, 1k flows (µs, user + system, TCG)", "scrape_cpu_us_1k", "", None),
@@ -427,6 +443,11 @@ if any(ev_steps.values()):
         if m[f"ev_{lis}_churn_limited"]:
             out.append(f"| {name} | (never lost: the churn, not the listener, set its "
                        f"limit) | | | | | | |")
+for lis, name in EV_LISTENERS:
+    if m[f"ev_{lis}_cg_ir_per_conn"] is not None and not m[f"ev_{lis}_cg_complete"]:
+        out += ["", f"**{name} under callgrind saw {fmt(num(f'ev_{lis}_cg_new'))} of "
+                f"{fmt(num(f'ev_{lis}_cg_conns'))} connections: its count per connection "
+                f"leaves out what it lost.**"]
 if m["fsm_top_lines"]:
     out += ["", "Top FSM costs (callgrind, self instructions per segment by source line):", "",
             "| Ir/seg | share | line |", "|---:|---:|---|"]
