@@ -13,7 +13,6 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <inttypes.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdio_ext.h>
 #include <stdlib.h>
@@ -543,14 +542,15 @@ static __attribute__((noinline)) void watch_loop(struct watch *w)
 			if (errno == EINTR)
 				continue;
 			if (errno == EAGAIN || errno == EWOULDBLOCK) {
-				struct pollfd p = { .fd = fd, .events = POLLIN };
-
-				/* Nothing waiting: what we have to say goes out now. */
+				/* Nothing waiting: what we have to say goes out now,
+				 * and the next read waits for its first datagram
+				 * (MSG_WAITFORONE: no poll first; EINTR on a signal).
+				 */
 				fflush(stdout);
 				if (w->loss != SETTLED)
 					settle(w);
 				else
-					poll(&p, 1, -1);	/* EINTR on a signal */
+					wait = true;
 				continue;
 			}
 			if (errno == ENOBUFS) {
@@ -577,16 +577,6 @@ static __attribute__((noinline)) void watch_loop(struct watch *w)
 		if (need) {
 			time_stale();
 			resync(w, false);
-		}
-		/*
-		 * A short read most likely emptied the socket: what we have goes
-		 * out, and the next read blocks for its first datagram
-		 * (MSG_WAITFORONE), which saves each wakeup an empty read and a
-		 * poll.  A loss to settle wants the socket seen empty first.
-		 */
-		if (n < vlen && w->loss == SETTLED && !need) {
-			fflush(stdout);
-			wait = true;
 		}
 		/* Test-only: a slow reader, until SIGUSR2. */
 		if (w->knobs.read_delay_ms > 0 && !got_usr2)
