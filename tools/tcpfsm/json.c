@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The writer builds its output in its own buffer and hands it to stdio a
- * container at a time: an event is some twenty values, and a stdio call
- * for each piece of each (locking the stream every time) cost a listener
- * more than reading the event did.
+ * line at a time (see json_end()): an event is some twenty values, and a
+ * stdio call for each piece of each (locking the stream every time) cost a
+ * listener more than reading the event did.
  */
 #include <inttypes.h>
 #include <stdbool.h>

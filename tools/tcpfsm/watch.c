@@ -33,6 +33,9 @@
 /* Test-only: the receive buffer SIGUSR2 restores (the kernel's default, 208 KiB). */
 #define DEFAULT_RCVBUF	212992
 
+/* The event socket's receive buffer without --buffer-size. */
+#define DEFAULT_BUFSZ	(4 * 1024 * 1024)
+
 /* Datagrams read per call, and room for each (the kernel's are 16 KiB). */
 #define READ_VLEN	32
 #define READ_BUFSZ	(64 * 1024)
@@ -391,8 +394,14 @@ static void parse_watch_options(struct watch *w, int argc, char **argv)
 	w->sub = !groups_given;
 }
 
-/* --buffer-size: SO_RCVBUFFORCE where permitted (CAP_NET_ADMIN), as conntrack -E -b. */
-static void set_buffer_size(int fd, int size)
+/*
+ * --buffer-size: SO_RCVBUFFORCE where permitted (CAP_NET_ADMIN), as
+ * conntrack -E -b, else SO_RCVBUF (capped by net.core.rmem_max, which a
+ * given size is told).  Without the option, DEFAULT_BUFSZ, asked quietly:
+ * the system's 208 KiB holds a few dozen connections' events, a moment's
+ * descheduling under churn.
+ */
+static void set_buffer_size(int fd, int size, bool given)
 {
 	int got = 0;
 	socklen_t len = sizeof(got);
@@ -401,7 +410,7 @@ static void set_buffer_size(int fd, int size)
 		if (setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size)) < 0)
 			die(1, "SO_RCVBUF: %s", strerror(errno));
 		getsockopt(fd, SOL_SOCKET, SO_RCVBUF, &got, &len);
-		if (got < size)
+		if (given && got < size)
 			fprintf(stderr, "%s: --buffer-size %d: not permitted to exceed "
 				"net.core.rmem_max, got %d\n", PROG_NAME, size, got / 2);
 	}
@@ -451,8 +460,8 @@ static void subscribe(struct watch *w)
 	fd = mnl_socket_get_fd(w->ev);
 	/* Lets the kernel see, and count in events_lost, what we fail to take. */
 	mnl_socket_setsockopt(w->ev, NETLINK_BROADCAST_ERROR, &one, sizeof(one));
-	if (w->buffer_size > 0)
-		set_buffer_size(fd, w->buffer_size);
+	set_buffer_size(fd, w->buffer_size > 0 ? w->buffer_size : DEFAULT_BUFSZ,
+			w->buffer_size > 0);
 	if (w->knobs.rcvbuf > 0 &&
 	    setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &w->knobs.rcvbuf, sizeof(w->knobs.rcvbuf)) < 0)
 		die(1, "SO_RCVBUF: %s", strerror(errno));
