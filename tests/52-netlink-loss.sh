@@ -20,7 +20,7 @@ wait_for 20 grep -q '"event":"ready"' "$tmp/events"
 short_conns a b "$NS2_V4" 5252 100
 echo "burst done"
 lost_kernel() {
-	in_ns a "$TCPFSM" stats | awk '$1 == "events_lost" { print $2 }'
+	events_lost a
 }
 [[ $(lost_kernel) -gt 0 ]] || fail "the burst lost no events: the test proves nothing"
 
@@ -29,7 +29,7 @@ lost_kernel() {
 # its queue empty, which says how far each group's numbers got.
 # reported [ERR]: the losses a watcher reported on its stderr (default $tmp/err).
 reported() {
-	awk '$2 == "lost" { s += $3 } END { print s + 0 }' "${1:-$tmp/err}"
+	reported_lost "${1:-$tmp/err}"
 }
 settled() {
 	[[ $(reported) -eq $(lost_kernel) ]]
@@ -72,6 +72,9 @@ echo "lost $(lost_kernel) events, reported exactly, view repaired"
 # datagrams and the kernel drops the rest.  Resumed, it finds the queue
 # overrun, takes a dump with the queue empty, and the dump's mark of its
 # subscription says how many it missed.
+# Nothing of the burst may expire meanwhile either (a destroy is an event
+# too): TIME-WAIT outlasts the phase however slow the machine.
+in_ns a "$TCPFSM" config timeout_time_wait=900 >/dev/null
 l0=$(lost_kernel)
 nsenter --net=/run/netns/a "$TCPFSM" watch --json --rcvbuf 2048 >"$tmp/events2" 2>"$tmp/err2" &
 watch_pid=$!
@@ -84,10 +87,12 @@ short_conns a b "$NS2_V4" 5253 100
 # No event may come after the tail, or it would show the gap itself: wait
 # until every flow of the burst has ended (nothing more to report), then
 # dump once more, which first sends what is still queued.
+# (Not a count of 100: a client port the kernel gives again makes the
+# same flow anew.)
 tail_over() {
 	local l
 	l=$(in_ns a "$TCPFSM" list --dport 5253 --json)
-	[[ $(grep -o '"server_port":5253' <<<"$l" | wc -l) -eq 100 ]] &&
+	grep -q '"server_port":5253' <<<"$l" &&
 		! grep -oE '"(client|server)_state":"[A-Z-]+"' <<<"$l" | grep -qvE 'TIME-WAIT|CLOSED'
 }
 wait_for 60 tail_over

@@ -89,7 +89,7 @@ echo "isolation: none of c's events reached a"
 
 # ---- losses, counted exactly from the subscription's sequence ----
 lost_kernel() {
-	in_ns a "$TCPFSM" stats | awk '$1 == "events_lost" { print $2 }'
+	events_lost a
 }
 lost0=$(lost_kernel)
 watcher slow a --dport 5603 --rcvbuf 2048 --read-delay-ms 20
@@ -98,7 +98,7 @@ short_conns a b "$AB" 5604 30		# not ours: never counted as our loss
 [[ $(($(lost_kernel) - lost0)) -gt 0 ]] || fail "the burst lost no events: the test proves nothing"
 kill -USR2 "${pids[slow]}"
 reported() {
-	awk '$2 == "lost" { s += $3 } END { print s + 0 }' "$tmp/slow.err"
+	reported_lost "$tmp/slow.err"
 }
 # A subscription's loss shows when its next event comes: one more connection.
 short_conns a b "$AB" 5603 1

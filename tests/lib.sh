@@ -108,6 +108,16 @@ from tcpfsm import short_conns
 short_conns(*sys.argv[1:4], int(sys.argv[4]), int(sys.argv[5]))' "$@"
 }
 
+# events_lost NS: NS's events_lost counter (tcpfsm stats).
+events_lost() {
+	in_ns "$1" "$TCPFSM" stats | awk '$1 == "events_lost" { print $2 }'
+}
+
+# reported_lost FILE: the losses a tcpfsm watch reported on its stderr, FILE.
+reported_lost() {
+	awk '$2 == "lost" { s += $3 } END { print s + 0 }' "$1"
+}
+
 _netns_ready() {
 	local out
 	out=$($IP -n "$1" addr show dev veth0) &&
