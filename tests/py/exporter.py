@@ -47,6 +47,21 @@ def one(expr):
     return next(iter(v.values())) if len(v) == 1 else None
 
 
+def target():
+    """What Prometheus last saw of its one target: health, error, how long
+    the scrape took."""
+    t = json.loads(get(PROM + '/api/v1/targets'))['data']['activeTargets'][0]
+    return {k: t.get(k) for k in ('health', 'lastError', 'lastScrape', 'lastScrapeDuration')}
+
+
+def prom_wait(what, cond, deadline=120):
+    """wait_for a PromQL condition; on a timeout, say what the scrapes did."""
+    try:
+        wait_for(what, cond, deadline=deadline)
+    except Fail as e:
+        raise Fail('%s; target %s' % (e, target()))
+
+
 def alive():
     try:
         os.kill(PID, 0)
@@ -88,7 +103,7 @@ def held_connections():
         seen.update(want=want, got=got, scrape=scrape)
         return got == want and want == N + scrape
     try:
-        wait_for('PromQL ESTABLISHED flows = /proc', same, deadline=120)
+        prom_wait('PromQL ESTABLISHED flows = /proc', same, deadline=120)
     except Fail as e:
         raise Fail('%s: %s' % (e, seen))
     log('ok   PromQL tcpfsm_flows{ESTABLISHED,ESTABLISHED} = %d = /proc (%d held + %d scrape)' %
@@ -98,10 +113,10 @@ def held_connections():
         got = one('tcpfsm_endpoints{state="ESTABLISHED"}')
         want = 2 * est_flows(exclude=(PROM_PORT,))
         return got == want
-    wait_for('PromQL ESTABLISHED endpoints = 2 x flows', endpoints, deadline=120)
+    prom_wait('PromQL ESTABLISHED endpoints = 2 x flows', endpoints, deadline=120)
     log('ok   PromQL tcpfsm_endpoints{state="ESTABLISHED"} = twice the flows')
-    wait_for('handshake RTT histogram', lambda: (one('tcpfsm_handshake_rtt_seconds_count') or 0) >= N,
-             deadline=60)
+    prom_wait('handshake RTT histogram', lambda: (one('tcpfsm_handshake_rtt_seconds_count') or 0) >= N,
+              deadline=60)
     log('ok   PromQL tcpfsm_handshake_rtt_seconds_count >= %d' % N)
     for s in clients + servers:
         s.close()
@@ -133,13 +148,13 @@ def churn():
         t.start()
     try:
         expr = 'sum(rate(tcpfsm_transitions_total[10s]))'
-        wait_for('a positive transition rate', lambda: alive() or (one(expr) or 0) > 0, deadline=120)
+        prom_wait('a positive transition rate', lambda: alive() or (one(expr) or 0) > 0, deadline=120)
         log('ok   PromQL %s = %.1f/s while connections churn' % (expr, one(expr) or 0))
         expr = 'sum(rate(tcpfsm_transitions_total{endpoint="server",from="SYN-RECEIVED",to="ESTABLISHED"}[10s]))'
-        wait_for('servers established', lambda: (one(expr) or 0) > 0, deadline=60)
+        prom_wait('servers established', lambda: (one(expr) or 0) > 0, deadline=60)
         log('ok   PromQL server SYN-RECEIVED -> ESTABLISHED rate positive')
         expr = 'rate(tcpfsm_flows_created_total[10s])'
-        wait_for('flows created', lambda: (one(expr) or 0) > 0, deadline=60)
+        prom_wait('flows created', lambda: (one(expr) or 0) > 0, deadline=60)
         log('ok   PromQL rate(tcpfsm_flows_created_total[10s]) positive')
     finally:
         stop.set()
@@ -156,15 +171,15 @@ def reload():
     subprocess.run(['rmmod', 'tcpfsm'], check=True)
     wait_for('the exporter says tcpfsm_up 0', lambda: alive() or exposition_says('tcpfsm_up 0'))
     log('ok   rmmod: the exporter answers tcpfsm_up 0')
-    wait_for('PromQL tcpfsm_up 0', lambda: one('tcpfsm_up') == 0, deadline=120)
+    prom_wait('PromQL tcpfsm_up 0', lambda: one('tcpfsm_up') == 0, deadline=120)
     # A series the module gave and no longer does goes stale: no sample.
-    wait_for('PromQL: no endpoints while unloaded',
-             lambda: not query('tcpfsm_endpoints') and not query('tcpfsm_segments_total'), deadline=120)
+    prom_wait('PromQL: no endpoints while unloaded',
+              lambda: not query('tcpfsm_endpoints') and not query('tcpfsm_segments_total'), deadline=120)
     log('ok   PromQL tcpfsm_up = 0, the module\'s series gone stale')
     subprocess.run(['insmod', KO], check=True)
-    wait_for('PromQL tcpfsm_up 1', lambda: alive() or one('tcpfsm_up') == 1, deadline=120)
-    wait_for('PromQL: endpoints back', lambda: len(query('tcpfsm_endpoints')) == 11, deadline=120)
-    wait_for('PromQL: module_info back', lambda: query('tcpfsm_module_info'), deadline=120)
+    prom_wait('PromQL tcpfsm_up 1', lambda: alive() or one('tcpfsm_up') == 1, deadline=120)
+    prom_wait('PromQL: endpoints back', lambda: len(query('tcpfsm_endpoints')) == 11, deadline=120)
+    prom_wait('PromQL: module_info back', lambda: query('tcpfsm_module_info'), deadline=120)
     alive()
     log('ok   insmod: tcpfsm_up = 1 and the metrics are back, same exporter process')
 
