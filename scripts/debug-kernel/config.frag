@@ -23,6 +23,10 @@ CONFIG_RD_GZIP=y
 CONFIG_MODULES=y
 CONFIG_MODULE_UNLOAD=y
 CONFIG_ACPI=y
+# vm-run boots with pci=noacpi, and a kernel without the MP table parser
+# then turns its local APIC off (acpi_mps_check()): one CPU, timer ticks
+# through the emulated HPET.  With it, both vCPUs and their APIC timers.
+CONFIG_X86_MPPARSE=y
 CONFIG_PCI=y
 CONFIG_VIRTIO_MENU=y
 CONFIG_VIRTIO_PCI=y
