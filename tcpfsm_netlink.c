@@ -133,8 +133,8 @@ static int tcpfsm_put_stats(struct sk_buff *skb, const struct tcpfsm_stats *st)
 	return 0;
 }
 
-static int tcpfsm_reply(struct genl_info *info, u8 cmd,
-			int (*fill)(struct sk_buff *skb, void *arg), void *arg)
+int tcpfsm_nl_reply(struct genl_info *info, u8 cmd,
+		    int (*fill)(struct sk_buff *skb, void *arg), void *arg)
 {
 	struct sk_buff *msg;
 	void *hdr;
@@ -151,7 +151,7 @@ static int tcpfsm_reply(struct genl_info *info, u8 cmd,
 	return genlmsg_reply(msg, info);
 }
 
-/* STATS_GET's do: tcpfsm_reply()'s shape of tcpfsm_nl_fill_stats(). */
+/* STATS_GET's do: tcpfsm_nl_reply()'s shape of tcpfsm_nl_fill_stats(). */
 static int tcpfsm_fill_stats_of(struct sk_buff *skb, void *net)
 {
 	return tcpfsm_nl_fill_stats(skb, net);
@@ -179,7 +179,8 @@ int tcpfsm_nl_stats_get_doit(struct sk_buff *skb, struct genl_info *info)
 				    "all-netns needs a dump");
 		return -EINVAL;
 	}
-	return tcpfsm_reply(info, TCPFSM_CMD_STATS_GET, tcpfsm_fill_stats_of, genl_info_net(info));
+	return tcpfsm_nl_reply(info, TCPFSM_CMD_STATS_GET, tcpfsm_fill_stats_of,
+			       genl_info_net(info));
 }
 
 struct tcpfsm_config_reply {
@@ -227,7 +228,7 @@ int tcpfsm_nl_config_get_doit(struct sk_buff *skb, struct genl_info *info)
 	tcpfsm_table_config(genl_info_net(info), &r.cfg);
 	r.max_flows = tcpfsm_config_max_flows();
 	r.quota = tcpfsm_table_quota(genl_info_net(info));
-	return tcpfsm_reply(info, TCPFSM_CMD_CONFIG_GET, tcpfsm_fill_config, &r);
+	return tcpfsm_nl_reply(info, TCPFSM_CMD_CONFIG_GET, tcpfsm_fill_config, &r);
 }
 
 static DEFINE_MUTEX(tcpfsm_config_mutex);

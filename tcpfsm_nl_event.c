@@ -486,6 +486,15 @@ void tcpfsm_nl_marks(struct net *net, u32 seq[__TCPFSM_NLGRP_MAX], u64 *gen)
 	*gen = atomic64_read(&nn->last_gen);
 }
 
+void tcpfsm_nl_flush(struct net *net)
+{
+	struct tcpfsm_nl_net *nn = tcpfsm_nl_pernet(net);
+
+	mutex_lock(&nn->deliver_mutex);
+	tcpfsm_ev_drain(nn);
+	mutex_unlock(&nn->deliver_mutex);
+}
+
 unsigned int tcpfsm_nl_destroys(struct net *net)
 {
 	return atomic_read(&tcpfsm_nl_pernet(net)->destroys);

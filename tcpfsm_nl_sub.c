@@ -222,26 +222,98 @@ static struct tcpfsm_sub *tcpfsm_sub_find(struct tcpfsm_sub_net *sn, u32 portid)
 }
 
 /*
+ * The last number given by @net's socket @portid's subscription, among
+ * @net's own (@all false) or the all-netns ones: false if it has none.
+ * Those dropped at the queue's limit take their numbers now, as delivery
+ * would give them.
+ */
+static bool tcpfsm_sub_last(struct net *net, u32 portid, bool all, u32 *seq)
+{
+	struct tcpfsm_sub_net *sn = tcpfsm_sub_pernet(net);
+	struct mutex *lock = all ? &tcpfsm_allns_mutex : &sn->lock;
+	struct tcpfsm_sub *sub, *found = NULL;
+
+	mutex_lock(lock);
+	list_for_each_entry(sub, all ? &tcpfsm_allns_subs : &sn->subs, list) {
+		if (sub->portid == portid && net_eq(sub->net, net)) {
+			found = sub;
+			break;
+		}
+	}
+	if (found) {
+		tcpfsm_sub_take_dropped(found);
+		*seq = found->seq;
+	}
+	mutex_unlock(lock);
+	return found;
+}
+
+/*
  * A dump's mark for @net's socket @portid's own subscription (not an
  * all-netns one, whose numbers span namespaces): false if it has none.
  * Called after tcpfsm_nl_marks() drained the queue, so every event numbered
- * up to *@seq was sent, or counted lost, before the dump walks the table;
- * those dropped at the queue's limit take their numbers now, as delivery
- * would give them.
+ * up to *@seq was sent, or counted lost, before the dump walks the table.
  */
 bool tcpfsm_sub_seq(struct net *net, u32 portid, u32 *seq)
 {
-	struct tcpfsm_sub_net *sn = tcpfsm_sub_pernet(net);
-	struct tcpfsm_sub *sub;
+	return tcpfsm_sub_last(net, portid, false, seq);
+}
 
-	mutex_lock(&sn->lock);
-	sub = tcpfsm_sub_find(sn, portid);
-	if (sub) {
-		tcpfsm_sub_take_dropped(sub);
-		*seq = sub->seq;
+struct tcpfsm_sub_mark {
+	u32 portid;
+	u32 seq;
+	bool all;
+};
+
+static int tcpfsm_fill_sub_mark(struct sk_buff *skb, void *arg)
+{
+	const struct tcpfsm_sub_mark *m = arg;
+
+	if (nla_put_u32(skb, TCPFSM_A_SUB_PORTID, m->portid) ||
+	    nla_put_u32(skb, TCPFSM_A_SUB_SEQ, m->seq) ||
+	    (m->all && nla_put_flag(skb, TCPFSM_A_ALL_NETNS)))
+		return -EMSGSIZE;
+	return 0;
+}
+
+/*
+ * EVENT_SUB_GET: a dump's seq-sub without the dump, and for an all-netns
+ * subscription too.  Every namespace's event work numbers an all-netns
+ * subscription's events, so each namespace's queue is sent first: a walk
+ * of every namespace, which only the one who may subscribe so may ask for.
+ */
+int tcpfsm_nl_event_sub_get_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct net *net = genl_info_net(info);
+	struct tcpfsm_netns_cursor c = {};
+	struct tcpfsm_sub_mark m = {};
+	struct net *each;
+	int err;
+
+	if (GENL_REQ_ATTR_CHECK(info, TCPFSM_A_SUB_PORTID))
+		return -EINVAL;
+	m.portid = nla_get_u32(info->attrs[TCPFSM_A_SUB_PORTID]);
+	tcpfsm_nl_flush(net);
+	if (!tcpfsm_sub_last(net, m.portid, false, &m.seq)) {
+		m.all = tcpfsm_sub_last(net, m.portid, true, &m.seq);
+		if (!m.all) {
+			NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[TCPFSM_A_SUB_PORTID],
+					    "no socket of this namespace with this port id has a subscription");
+			return -ENOENT;
+		}
+		err = tcpfsm_nl_all_netns_ok(skb, net, info->extack);
+		if (err)
+			return err;
+		while ((each = tcpfsm_netns_next(&c)))
+			tcpfsm_nl_flush(each);
+		/* Its socket may have closed meanwhile. */
+		if (!tcpfsm_sub_last(net, m.portid, true, &m.seq)) {
+			NL_SET_ERR_MSG(info->extack,
+				       "the subscription ended while its mark was taken");
+			return -ENOENT;
+		}
 	}
-	mutex_unlock(&sn->lock);
-	return !!sub;
+	return tcpfsm_nl_reply(info, TCPFSM_CMD_EVENT_SUB_GET, tcpfsm_fill_sub_mark, &m);
 }
 
 /* ---- requests ---- */

@@ -238,8 +238,13 @@ static const struct nla_policy tcpfsm_event_subscribe_nl_policy[TCPFSM_A_ALL_NET
 	[TCPFSM_A_ALL_NETNS] = { .type = NLA_FLAG, },
 };
 
+/* TCPFSM_CMD_EVENT_SUB_GET - do */
+static const struct nla_policy tcpfsm_event_sub_get_nl_policy[TCPFSM_A_SUB_PORTID + 1] = {
+	[TCPFSM_A_SUB_PORTID] = { .type = NLA_U32, },
+};
+
 /* Ops table for tcpfsm */
-const struct genl_split_ops tcpfsm_nl_ops[10] = {
+const struct genl_split_ops tcpfsm_nl_ops[11] = {
 	{
 		.cmd		= TCPFSM_CMD_FLOW_GET,
 		.doit		= tcpfsm_nl_flow_get_doit,
@@ -311,6 +316,13 @@ const struct genl_split_ops tcpfsm_nl_ops[10] = {
 		.cmd	= TCPFSM_CMD_EVENT_UNSUBSCRIBE,
 		.doit	= tcpfsm_nl_event_unsubscribe_doit,
 		.flags	= GENL_CMD_CAP_DO,
+	},
+	{
+		.cmd		= TCPFSM_CMD_EVENT_SUB_GET,
+		.doit		= tcpfsm_nl_event_sub_get_doit,
+		.policy		= tcpfsm_event_sub_get_nl_policy,
+		.maxattr	= TCPFSM_A_SUB_PORTID,
+		.flags		= GENL_CMD_CAP_DO,
 	},
 };
 

@@ -23,7 +23,7 @@ extern const struct nla_policy tcpfsm_timeouts_nl_policy[TCPFSM_A_TIMEOUTS_CLOSI
 extern const struct nla_policy tcpfsm_tuple_nl_policy[TCPFSM_A_TUPLE_SERVER_PORT + 1];
 
 /* Ops table for tcpfsm */
-extern const struct genl_split_ops tcpfsm_nl_ops[10];
+extern const struct genl_split_ops tcpfsm_nl_ops[11];
 
 int tcpfsm_nl_flow_get_dump_start(struct netlink_callback *cb);
 int tcpfsm_nl_stats_get_dump_start(struct netlink_callback *cb);
@@ -45,6 +45,7 @@ int tcpfsm_nl_summary_get_dumpit(struct sk_buff *skb,
 int tcpfsm_nl_event_subscribe_doit(struct sk_buff *skb, struct genl_info *info);
 int tcpfsm_nl_event_unsubscribe_doit(struct sk_buff *skb,
 				     struct genl_info *info);
+int tcpfsm_nl_event_sub_get_doit(struct sk_buff *skb, struct genl_info *info);
 
 enum {
 	TCPFSM_NLGRP_NEW,

@@ -136,6 +136,8 @@ void tcpfsm_nl_event_detach(void);
 
 /* Where a dump stands: every event numbered up to @seq was sent before. */
 void tcpfsm_nl_marks(struct net *net, u32 seq[__TCPFSM_NLGRP_MAX], u64 *gen);
+/* Send what @net has queued: every event numbered so far was sent, or lost. */
+void tcpfsm_nl_flush(struct net *net);
 /* Destroys so far: a dump crossing one may skip or repeat a flow. */
 unsigned int tcpfsm_nl_destroys(struct net *net);
 
@@ -205,5 +207,8 @@ void tcpfsm_netns_release(struct tcpfsm_netns_cursor *c);
  * namespace (tcpfsm_netlink.c; the do and the dump build it alike).
  */
 int tcpfsm_nl_fill_stats(struct sk_buff *skb, struct net *net);
+/* A do's reply: @fill puts the attributes of @arg (tcpfsm_netlink.c). */
+int tcpfsm_nl_reply(struct genl_info *info, u8 cmd,
+		    int (*fill)(struct sk_buff *skb, void *arg), void *arg);
 
 #endif /* _TCPFSM_NL_H */

@@ -8,6 +8,7 @@
  * longer reaches back that far.  The dump's first message says which
  * sequence numbers it covers, so events already in it are not applied twice.
  */
+#include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -337,6 +338,46 @@ void resync(struct watch *w, bool initial)
 			w->upd, w->del, view_n);
 }
 
+static int sub_mark_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *tb[TCPFSM_A_MAX + 1];
+	struct dump_hdr *h = data;
+
+	index_msg(nlh, tb, TCPFSM_A_MAX);
+	h->has_sub = tb[TCPFSM_A_SUB_SEQ];
+	h->seq_sub = get_u32(tb[TCPFSM_A_SUB_SEQ]);
+	return 0;
+}
+
+/*
+ * -A's stand-in for a dump's mark: no dump marks an all-netns
+ * subscription, whose numbers span namespaces, and -A keeps no view to
+ * repair.  EVENT_SUB_GET sends every namespace's queue first, then says how
+ * far our numbers went.  A module without it leaves losses to show as gaps.
+ */
+static void mark_sub(struct watch *w)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct dump_hdr h = { 0 };
+	struct nlmsghdr *nlh;
+	int err;
+
+	nlh = genl_msg(buf, w->nl->family, TCPFSM_CMD_EVENT_SUB_GET, 0);
+	mnl_attr_put_u32(nlh, TCPFSM_A_SUB_PORTID, mnl_socket_get_portid(w->ev));
+	err = nl_talk(w->nl, nlh, sub_mark_cb, &h);
+	if (err == -EOPNOTSUPP)
+		return;
+	if (err)
+		nl_fail(w->nl, err, "watch --all-namespaces: EVENT_SUB_GET");
+	w->sub_marked = h.has_sub;
+	if (w->sub_marked) {
+		w->covered[0] = h.seq_sub;
+		/* None arrived: the numbers start at 1. */
+		if (!w->next[0])
+			w->next[0] = 1;
+	}
+}
+
 /* Events next[g]..last of group g never arrived. */
 void report_lost(struct watch *w, int g, uint32_t last, const char *how)
 {
@@ -356,28 +397,29 @@ void report_lost(struct watch *w, int g, uint32_t last, const char *how)
  * queues each event, and reads the numbers for a dump, under one lock: what
  * was numbered before our last dump and is not here now that the queue is
  * empty was lost, and the dump has shown its outcome.  After a loss we take
- * one more dump with the queue empty: emptying the queue ends the socket's
- * congestion, so a later loss raises ENOBUFS again, and every loss before the
- * dump is counted when the queue is next empty.
+ * one more dump with the queue empty (-A: the subscription's mark alone):
+ * emptying the queue ends the socket's congestion, so a later loss raises
+ * ENOBUFS again, and every loss before the dump is counted when the queue is
+ * next empty.
  */
 void settle(struct watch *w)
 {
 	int g;
 
-	/*
-	 * An all-netns subscription's losses show only as gaps, when its
-	 * next event comes: its numbers span namespaces, which no dump marks.
-	 */
 	if (w->sub_marked && (int32_t)(w->covered[0] - w->next[0]) >= 0)
-		report_lost(w, 0, w->covered[0], ", seen by a dump");
+		report_lost(w, 0, w->covered[0],
+			    w->all_ns ? ", seen by the subscription's mark" : ", seen by a dump");
 	for (g = 0; !w->sub && g < NGRP_MARKED; g++)
 		if ((w->groups & (1U << g)) && (int32_t)(w->covered[g] - w->next[g]) >= 0)
 			report_lost(w, g, w->covered[g], ", seen by a dump");
-	if (w->loss == DUMPED || (w->loss == LOST && w->all_ns)) {
-		/* -A keeps no view: losses are counted, not repaired. */
+	if (w->loss == DUMPED) {
 		w->loss = SETTLED;
 	} else if (w->loss == LOST) {
-		resync(w, false);
+		/* -A keeps no view: its losses are counted, not repaired. */
+		if (w->all_ns)
+			mark_sub(w);
+		else
+			resync(w, false);
 		w->loss = DUMPED;
 	}
 }
