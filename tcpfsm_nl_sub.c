@@ -293,25 +293,22 @@ int tcpfsm_nl_event_sub_get_doit(struct sk_buff *skb, struct genl_info *info)
 	if (GENL_REQ_ATTR_CHECK(info, TCPFSM_A_SUB_PORTID))
 		return -EINVAL;
 	m.portid = nla_get_u32(info->attrs[TCPFSM_A_SUB_PORTID]);
-	tcpfsm_nl_flush(net);
-	if (!tcpfsm_sub_last(net, m.portid, false, &m.seq)) {
-		m.all = tcpfsm_sub_last(net, m.portid, true, &m.seq);
-		if (!m.all) {
-			NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[TCPFSM_A_SUB_PORTID],
-					    "no socket of this namespace with this port id has a subscription");
-			return -ENOENT;
-		}
+	/* A socket has one subscription, in one of the two lists. */
+	m.all = tcpfsm_sub_last(net, m.portid, true, &m.seq);
+	if (m.all) {
 		err = tcpfsm_nl_all_netns_ok(skb, net, info->extack);
 		if (err)
 			return err;
 		while ((each = tcpfsm_netns_next(&c)))
 			tcpfsm_nl_flush(each);
-		/* Its socket may have closed meanwhile. */
-		if (!tcpfsm_sub_last(net, m.portid, true, &m.seq)) {
-			NL_SET_ERR_MSG(info->extack,
-				       "the subscription ended while its mark was taken");
-			return -ENOENT;
-		}
+	} else {
+		tcpfsm_nl_flush(net);
+	}
+	/* Read after the queues went out (its socket may have closed meanwhile). */
+	if (!tcpfsm_sub_last(net, m.portid, m.all, &m.seq)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[TCPFSM_A_SUB_PORTID],
+				    "no socket of this namespace with this port id has a subscription");
+		return -ENOENT;
 	}
 	return tcpfsm_nl_reply(info, TCPFSM_CMD_EVENT_SUB_GET, tcpfsm_fill_sub_mark, &m);
 }

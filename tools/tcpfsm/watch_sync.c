@@ -284,6 +284,20 @@ static int sync_cb(const struct nlmsghdr *nlh, void *data)
 	return 0;
 }
 
+/*
+ * Our subscription's mark: its events up to it were sent (or lost).  @first
+ * is the number expected next when none has come yet.
+ */
+static void note_sub_mark(struct watch *w, const struct dump_hdr *h, uint32_t first)
+{
+	w->sub_marked = h->has_sub;
+	if (w->sub_marked) {
+		w->covered[0] = h->seq_sub;
+		if (!w->next[0])
+			w->next[0] = first;
+	}
+}
+
 void resync(struct watch *w, bool initial)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
@@ -319,12 +333,8 @@ void resync(struct watch *w, bool initial)
 	 */
 	if (w->sub)
 		w->covered_gen = sc.hdr.gen;
-	w->sub_marked = w->sub && sc.hdr.has_sub;
-	if (w->sub_marked) {
-		w->covered[0] = sc.hdr.seq_sub;
-		if (!w->next[0])
-			w->next[0] = sc.hdr.seq_sub + 1;
-	}
+	if (w->sub)
+		note_sub_mark(w, &sc.hdr, sc.hdr.seq_sub + 1);
 	for (g = 0; !w->sub && g < NGRP_MARKED; g++) {
 		w->covered[g] = sc.hdr.seq[g];
 		if (!w->next[g])
@@ -369,13 +379,8 @@ static void mark_sub(struct watch *w)
 		return;
 	if (err)
 		nl_fail(w->nl, err, "watch --all-namespaces: EVENT_SUB_GET");
-	w->sub_marked = h.has_sub;
-	if (w->sub_marked) {
-		w->covered[0] = h.seq_sub;
-		/* None arrived: the numbers start at 1. */
-		if (!w->next[0])
-			w->next[0] = 1;
-	}
+	/* None arrived: the numbers start at 1. */
+	note_sub_mark(w, &h, 1);
 }
 
 /* Events next[g]..last of group g never arrived. */
