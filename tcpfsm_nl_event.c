@@ -211,7 +211,11 @@ static void tcpfsm_note_gen(struct tcpfsm_nl_net *nn, u64 gen)
 	}
 }
 
-static void tcpfsm_ring_add(struct tcpfsm_nl_net *nn, const struct tcpfsm_tuple *tuple,
+/*
+ * The flow's tuple goes straight into its slot, not through a copy on the
+ * stack: every expiry passes here.
+ */
+static void tcpfsm_ring_add(struct tcpfsm_nl_net *nn, const struct tcpfsm_flow *flow,
 			    const struct tcpfsm_event *ev)
 {
 	struct tcpfsm_tomb *tb;
@@ -224,7 +228,7 @@ static void tcpfsm_ring_add(struct tcpfsm_nl_net *nn, const struct tcpfsm_tuple 
 		nn->ring_lost_gen = max(nn->ring_lost_gen, tb->gen);
 	else
 		nn->ring_used++;
-	tb->tuple = *tuple;
+	tcpfsm_flow_tuple_locked(flow, &tb->tuple);
 	tb->gen = ev->gen;
 	tb->reason = ev->reason;
 	nn->ring_added++;
@@ -267,10 +271,7 @@ static void tcpfsm_nl_event(struct net *net, const struct tcpfsm_flow *flow,
 
 	/* Every destroy leaves a tombstone, listened to or not: the tuple. */
 	if (ev->type == TCPFSM_EVENT_DESTROY) {
-		struct tcpfsm_tuple t;
-
-		tcpfsm_flow_tuple_locked(flow, &t);
-		tcpfsm_ring_add(nn, &t, ev);
+		tcpfsm_ring_add(nn, flow, ev);
 		atomic_inc(&nn->destroys);
 	}
 	mcast = genl_has_listeners(&tcpfsm_genl_family, net, group);
