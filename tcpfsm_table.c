@@ -9,8 +9,10 @@
  * flow counts that the limits need.
  */
 
+#include <linux/bottom_half.h>
 #include <linux/kernel.h>
 #include <linux/module.h>
+#include <linux/preempt.h>
 #include <linux/slab.h>
 #include <linux/jhash.h>
 #include <linux/rhashtable.h>
@@ -256,7 +258,7 @@ EXPORT_SYMBOL_IF_KUNIT(tcpfsm_flow_kill);
 /*
  * Create a flow from its first segment @seg, sent from key side @side.
  * Returns ERR_PTR(-EEXIST) when another CPU inserted the same flow first:
- * the caller then looks it up again.
+ * the caller then looks it up again.  Bottom halves are off.
  */
 static struct tcpfsm_flow *tcpfsm_flow_create(struct tcpfsm_net *tn,
 					      const struct tcpfsm_key *key, u8 side,
@@ -283,12 +285,12 @@ static struct tcpfsm_flow *tcpfsm_flow_create(struct tcpfsm_net *tn,
 	}
 
 	/* Locked from the start, so that no CHANGE can precede its NEW. */
-	spin_lock_bh(&flow->lock);
+	spin_lock(&flow->lock);
 	tcpfsm_flow_setup(tn, flow, key, side, &conn, &res, seg, gso_segs);
 	old = rhashtable_lookup_get_insert_key(&tn->table, key, &flow->node,
 					       tcpfsm_rht_params);
 	if (old) {
-		spin_unlock_bh(&flow->lock);
+		spin_unlock(&flow->lock);
 		tcpfsm_flow_free(flow);
 		/* -EEXIST is no refusal: the caller finds the other CPU's flow. */
 		tcpfsm_uncharge(tn, IS_ERR(old));
@@ -300,7 +302,7 @@ static struct tcpfsm_flow *tcpfsm_flow_create(struct tcpfsm_net *tn,
 	ev.seg_flags = seg->flags;
 	ev.seg_dir = res.reversed ? TCPFSM_SERVER : TCPFSM_CLIENT;
 	tcpfsm_flow_event(tn, flow, &ev);
-	spin_unlock_bh(&flow->lock);
+	spin_unlock(&flow->lock);
 	return flow;
 }
 
@@ -308,7 +310,7 @@ static struct tcpfsm_flow *tcpfsm_flow_create(struct tcpfsm_net *tn,
  * The segment path, for one family known at compile time, so that the key,
  * its hash and every compare are that family's alone (see
  * tcpfsm_rht_params4).  In an RCU read-side section, which netfilter holds
- * around its hooks (nf_hook()).
+ * around its hooks (nf_hook()), with bottom halves off.
  */
 static __always_inline void tcpfsm_tn_segment_fam(struct tcpfsm_net *tn,
 						  const struct tcpfsm_tuple *t,
@@ -341,14 +343,14 @@ static __always_inline void tcpfsm_tn_segment_fam(struct tcpfsm_net *tn,
 				break;
 			continue;
 		}
-		spin_lock_bh(&flow->lock);
+		spin_lock(&flow->lock);
 		if (!tcpfsm_flow_live(tn, flow, &key, family)) {
-			spin_unlock_bh(&flow->lock);
+			spin_unlock(&flow->lock);
 			continue;
 		}
 		replaced = tcpfsm_flow_update(tn, flow, side, seg, gso_segs) &&
 			   tcpfsm_flow_destroy(tn, flow, TCPFSM_DESTROY_REPLACED);
-		spin_unlock_bh(&flow->lock);
+		spin_unlock(&flow->lock);
 		if (!replaced)
 			break;
 		tcpfsm_flow_free(flow);
@@ -356,15 +358,30 @@ static __always_inline void tcpfsm_tn_segment_fam(struct tcpfsm_net *tn,
 	}
 }
 
+/*
+ * Flow locks are taken in softirq and in process context, so always with
+ * bottom halves off.  The segment path turns them off once around it all
+ * and then takes its flow locks plainly, as the GC does.  It does so only
+ * when they are on (a segment sent from process context, at LOCAL_OUT):
+ * segments received come in softirq with them off already, and skip the
+ * pending-softirq check of local_bh_enable() that spin_unlock_bh() would
+ * make them pay for every lock.
+ */
 static __always_inline void tcpfsm_tn_segment_any(struct tcpfsm_net *tn,
 						  const struct tcpfsm_tuple *t,
 						  const struct tcpfsm_seg *seg,
 						  u32 gso_segs)
 {
+	bool bh_on = !softirq_count();
+
+	if (bh_on)
+		local_bh_disable();
 	if (t->family == AF_INET)
 		tcpfsm_tn_segment_fam(tn, t, seg, gso_segs, AF_INET);
 	else
 		tcpfsm_tn_segment_fam(tn, t, seg, gso_segs, AF_INET6);
+	if (bh_on)
+		local_bh_enable();
 }
 
 /* From the hooks, in netfilter's RCU read-side section. */
