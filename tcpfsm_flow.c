@@ -281,33 +281,34 @@ void tcpfsm_flow_start(struct tcpfsm_flow *flow, const struct tcpfsm_result *res
 /*
  * Apply @seg, sent from key side @side, to @flow, locked and live.  Returns
  * true when the segment is a SYN reopening the tuple: the caller then
- * replaces the flow with a new one.
+ * replaces the flow with a new one.  @seg is the hook's own: its direction
+ * is set here, for this flow, rather than in a copy made for every segment.
  */
 bool tcpfsm_flow_update(struct tcpfsm_net *tn, struct tcpfsm_flow *flow,
-			u8 side, const struct tcpfsm_seg *seg, u32 gso_segs)
+			u8 side, struct tcpfsm_seg *seg, u32 gso_segs)
 {
-	struct tcpfsm_seg s = *seg;
-	struct tcpfsm_result res;
+	/* tcpfsm_fsm_update() sets every field. */
+	struct tcpfsm_result res __uninitialized;
 	u32 now = tcpfsm_now();
 
-	s.dir = side == tcpfsm_flow_client(flow) ? TCPFSM_DIR_ORIG : TCPFSM_DIR_REPLY;
-	tcpfsm_fsm_update(&flow->conn, &s, &res);
+	seg->dir = side == tcpfsm_flow_client(flow) ? TCPFSM_DIR_ORIG : TCPFSM_DIR_REPLY;
+	tcpfsm_fsm_update(&flow->conn, seg, &res);
 	switch (res.verdict) {
 	case TCPFSM_NEW:
 		return true;
 	case TCPFSM_ACCEPT:
-		tcpfsm_flow_account(flow, s.dir, &s, gso_segs);
+		tcpfsm_flow_account(flow, seg->dir, seg, gso_segs);
 		flow->last_seen = now;
 		if (!tcpfsm_changed(&flow->conn, &res))
 			break;
 		if (res.kind == TCPFSM_SEG_RST)
 			flow->fl |= TCPFSM_FL_RST;
 		tcpfsm_flow_rtt(tn, flow, &res);
-		tcpfsm_flow_changed(tn, flow, res.old_state, s.flags, s.dir, now);
+		tcpfsm_flow_changed(tn, flow, res.old_state, seg->flags, seg->dir, now);
 		break;
 	default:
 		/* Still sent by the endpoint; but it does not keep the flow alive. */
-		tcpfsm_flow_account(flow, s.dir, &s, gso_segs);
+		tcpfsm_flow_account(flow, seg->dir, seg, gso_segs);
 		tcpfsm_count_invalid(tn->stats, res.reason);
 		if (flow->invalid < U16_MAX)
 			flow->invalid++;

@@ -262,16 +262,15 @@ EXPORT_SYMBOL_IF_KUNIT(tcpfsm_flow_kill);
  */
 static struct tcpfsm_flow *tcpfsm_flow_create(struct tcpfsm_net *tn,
 					      const struct tcpfsm_key *key, u8 side,
-					      const struct tcpfsm_seg *seg, u32 gso_segs)
+					      struct tcpfsm_seg *seg, u32 gso_segs)
 {
 	struct tcpfsm_event ev = { .type = TCPFSM_EVENT_NEW };
-	struct tcpfsm_seg s = *seg;
 	struct tcpfsm_result res;
 	struct tcpfsm_flow *flow, *old;
 	struct tcpfsm_conn conn;
 
-	s.dir = TCPFSM_DIR_ORIG;
-	if (!tcpfsm_fsm_start(&conn, &s, READ_ONCE(tn->cfg.pickup), &res)) {
+	seg->dir = TCPFSM_DIR_ORIG;
+	if (!tcpfsm_fsm_start(&conn, seg, READ_ONCE(tn->cfg.pickup), &res)) {
 		tcpfsm_count_invalid(tn->stats, res.reason);
 		return NULL;
 	}
@@ -314,7 +313,7 @@ static struct tcpfsm_flow *tcpfsm_flow_create(struct tcpfsm_net *tn,
  */
 static __always_inline void tcpfsm_tn_segment_fam(struct tcpfsm_net *tn,
 						  const struct tcpfsm_tuple *t,
-						  const struct tcpfsm_seg *seg,
+						  struct tcpfsm_seg *seg,
 						  u32 gso_segs, u8 family)
 {
 	/* tcpfsm_key_make_fam() writes all of it that its family uses. */
@@ -369,7 +368,7 @@ static __always_inline void tcpfsm_tn_segment_fam(struct tcpfsm_net *tn,
  */
 static __always_inline void tcpfsm_tn_segment_any(struct tcpfsm_net *tn,
 						  const struct tcpfsm_tuple *t,
-						  const struct tcpfsm_seg *seg,
+						  struct tcpfsm_seg *seg,
 						  u32 gso_segs)
 {
 	bool bh_on = !softirq_count();
@@ -386,7 +385,7 @@ static __always_inline void tcpfsm_tn_segment_any(struct tcpfsm_net *tn,
 
 /* From the hooks, in netfilter's RCU read-side section. */
 void tcpfsm_table_segment(struct tcpfsm_net *tn, const struct tcpfsm_tuple *t,
-			  const struct tcpfsm_seg *seg, u32 gso_segs)
+			  struct tcpfsm_seg *seg, u32 gso_segs)
 {
 	tcpfsm_tn_segment_any(tn, t, seg, gso_segs);
 }
@@ -610,8 +609,10 @@ void tcpfsm_table_count_event_lost(struct net *net)
 void tcpfsm_tn_segment(struct tcpfsm_net *tn, const struct tcpfsm_tuple *t,
 		       const struct tcpfsm_seg *seg, u32 gso_segs)
 {
+	struct tcpfsm_seg s = *seg;	/* the table writes its direction */
+
 	rcu_read_lock();
-	tcpfsm_tn_segment_any(tn, t, seg, gso_segs);
+	tcpfsm_tn_segment_any(tn, t, &s, gso_segs);
 	rcu_read_unlock();
 }
 EXPORT_SYMBOL_IF_KUNIT(tcpfsm_tn_segment);

@@ -182,7 +182,7 @@ void tcpfsm_flow_setup(struct tcpfsm_net *tn, struct tcpfsm_flow *flow,
 		       const struct tcpfsm_seg *seg, u32 gso_segs);
 void tcpfsm_flow_start(struct tcpfsm_flow *flow, const struct tcpfsm_result *res);
 bool tcpfsm_flow_update(struct tcpfsm_net *tn, struct tcpfsm_flow *flow,
-			u8 side, const struct tcpfsm_seg *seg, u32 gso_segs);
+			u8 side, struct tcpfsm_seg *seg, u32 gso_segs);
 void tcpfsm_flow_event(struct tcpfsm_net *tn, struct tcpfsm_flow *flow,
 		       struct tcpfsm_event *ev);
 void tcpfsm_flow_changed(struct tcpfsm_net *tn, struct tcpfsm_flow *flow,

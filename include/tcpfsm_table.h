@@ -50,9 +50,10 @@ struct tcpfsm_net *tcpfsm_pernet(const struct net *net);
 /*
  * The hook's entry point: one parsed segment of @gso_segs segments into
  * table @tn, in the RCU read-side section netfilter holds around its hooks.
+ * @seg is the hook's to give: the table sets its direction (seg->dir).
  */
 void tcpfsm_table_segment(struct tcpfsm_net *tn, const struct tcpfsm_tuple *t,
-			  const struct tcpfsm_seg *seg, u32 gso_segs);
+			  struct tcpfsm_seg *seg, u32 gso_segs);
 /* Counters for what the hook could not hand over. */
 void tcpfsm_table_count_skip(struct net *net, bool fragment);
 
