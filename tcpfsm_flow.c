@@ -219,15 +219,20 @@ static void tcpfsm_flow_rtt(struct tcpfsm_net *tn, struct tcpfsm_flow *flow,
 	}
 }
 
+static __always_inline void tcpfsm_acct_add(struct tcpfsm_acct *acct, u8 sender,
+					    const struct tcpfsm_seg *seg, u32 gso_segs)
+{
+	acct->packets[sender] += gso_segs;
+	acct->bytes[sender] += seg->len;
+}
+
 static __always_inline void tcpfsm_flow_account(struct tcpfsm_flow *flow, u8 sender,
 						const struct tcpfsm_seg *seg, u32 gso_segs)
 {
 	struct tcpfsm_acct *acct = tcpfsm_flow_acct(flow);
 
-	if (!acct)
-		return;
-	acct->packets[sender] += gso_segs;
-	acct->bytes[sender] += seg->len;
+	if (acct)
+		tcpfsm_acct_add(acct, sender, seg, gso_segs);
 }
 
 /*
@@ -248,8 +253,11 @@ void tcpfsm_flow_setup(struct tcpfsm_net *tn, struct tcpfsm_flow *flow,
 	lockdep_assert_held(&flow->lock);
 	flow->family = key->family;
 	memcpy(flow->port, key->port, sizeof(flow->port));
-	memcpy(flow->addr, key->addr,
-	       2 * tcpfsm_addr_words(key->family) * sizeof(__be32));
+	/* Each family's length a constant: word moves, not a copy loop. */
+	if (key->family == AF_INET)
+		memcpy(flow->addr, key->addr, 2 * sizeof(__be32));
+	else
+		memcpy(flow->addr, key->addr, 8 * sizeof(__be32));
 	flow->conn = *conn;
 	flow->owner = tn;
 	flow->fl = TCPFSM_FL_DEAD;
@@ -261,11 +269,13 @@ void tcpfsm_flow_setup(struct tcpfsm_net *tn, struct tcpfsm_flow *flow,
 	flow->last_seen = now;
 	flow->since[0] = now;
 	flow->since[1] = now;
+	/* The counters start at this segment, found once. */
 	acct = tcpfsm_flow_acct(flow);
-	if (acct)
+	if (acct) {
 		memset(acct, 0, sizeof(*acct));
-	tcpfsm_flow_account(flow, res->reversed ? TCPFSM_SERVER : TCPFSM_CLIENT,
-			    seg, gso_segs);
+		tcpfsm_acct_add(acct, res->reversed ? TCPFSM_SERVER : TCPFSM_CLIENT,
+				seg, gso_segs);
+	}
 	if (res->kind == TCPFSM_SEG_SYN)
 		flow->hs_start_us = (u32)ktime_to_us(ktime_get());
 }
