@@ -265,9 +265,10 @@ static struct tcpfsm_flow *tcpfsm_flow_create(struct tcpfsm_net *tn,
 					      struct tcpfsm_seg *seg, u32 gso_segs)
 {
 	struct tcpfsm_event ev = { .type = TCPFSM_EVENT_NEW };
-	struct tcpfsm_result res;
+	/* tcpfsm_fsm_start() writes all of both: no zeroing first. */
+	struct tcpfsm_result res __uninitialized;
+	struct tcpfsm_conn conn __uninitialized;
 	struct tcpfsm_flow *flow, *old;
-	struct tcpfsm_conn conn;
 
 	seg->dir = TCPFSM_DIR_ORIG;
 	if (!tcpfsm_fsm_start(&conn, seg, READ_ONCE(tn->cfg.pickup), &res)) {
